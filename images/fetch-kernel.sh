@@ -1,0 +1,44 @@
+#!/bin/sh
+# Fetch Debian's kernel image package for ABI $1 (e.g. 6.1.0-56) with
+# `apt-get download` and unpack it under $2 (never installed on the host).
+# Leaves $2/boot/vmlinuz-<abi>-amd64 and $2/lib/modules/<abi>-amd64.
+set -eu
+abi=$1
+dest=$2
+pkg=linux-image-$abi-amd64
+debdir=$(dirname "$dest")/deb
+mkdir -p "$debdir"
+
+deb=$(ls "$debdir"/"$pkg"_*.deb 2>/dev/null | head -n 1 || true)
+if [ -z "$deb" ]; then
+	echo "kernel: downloading $pkg"
+	(cd "$debdir" && apt-get download "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) || true
+	deb=$(ls "$debdir"/"$pkg"_*.deb 2>/dev/null | head -n 1 || true)
+	if [ -z "$deb" ]; then
+		echo "kernel: could not download $pkg; is KABI=$abi still in Debian's archive?" >&2
+		echo "kernel: apt-cache policy $pkg says:" >&2
+		apt-cache policy "$pkg" >&2 || true
+		exit 1
+	fi
+fi
+if ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
+	echo "kernel: $deb is corrupt (dpkg-deb cannot read it); delete it and run make again" >&2
+	exit 1
+fi
+tmp=$dest.tmp
+rm -rf "$tmp"
+if ! dpkg-deb -x "$deb" "$tmp"; then
+	rm -rf "$tmp"
+	echo "kernel: $deb is corrupt (dpkg-deb -x failed); delete it and run make again" >&2
+	exit 1
+fi
+for f in "$tmp/boot/vmlinuz-$abi-amd64" "$tmp/lib/modules/$abi-amd64/modules.dep"; do
+	if [ ! -s "$f" ]; then
+		rm -rf "$tmp"
+		echo "kernel: $deb lacks $(echo "$f" | sed "s|^$tmp||"); wrong package?" >&2
+		exit 1
+	fi
+done
+rm -rf "$dest"
+mv "$tmp" "$dest"
+echo "kernel: unpacked $(basename "$deb") into $dest"
