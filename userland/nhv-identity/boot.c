@@ -1,0 +1,341 @@
+/* boot.c - the boot-time identity flow (see boot.h). */
+#include "userland/nhv-identity/boot.h"
+#include "userland/nhv-identity/atomic.h"
+#include "userland/nhv-identity/decide.h"
+#include "userland/nhv-identity/efivar.h"
+#include "userland/nhv-identity/guests.h"
+#include "userland/nhv-identity/hwid.h"
+#include "userland/nhv-identity/idfile.h"
+#include "userland/nhv-identity/sysroot.h"
+#include "userland/nhv-datadisk/datadisk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ID_FILE_BYTES (1 << 20)
+
+enum store_kind { STORE_DATADISK, STORE_EFI, STORE_RAM };
+
+struct store {
+	enum store_kind kind;
+	char dir[PATH_MAX];  /* data disk mount, efivarfs, or the RAM folder */
+	char dev[PATH_MAX];  /* data disk device, when known */
+	char path[PATH_MAX * 2];
+};
+
+/* To stdout and the kernel log (which reaches the console). */
+static void say(int level, const char *fmt, ...)
+{
+	char msg[1024], path[PATH_MAX], line[1100];
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printf("nhv-identity: %s\n", msg);
+	fflush(stdout);
+	fd = open(sysroot("/dev/kmsg", path, sizeof(path)), O_WRONLY | O_CLOEXEC | O_APPEND);
+	if (fd >= 0) {
+		int n = snprintf(line, sizeof(line), "<%d>nhv-identity: %s\n", level, msg);
+
+		if (write(fd, line, (size_t)n) < 0)
+			fprintf(stderr, "nhv-identity: cannot write /dev/kmsg: %s\n", strerror(errno));
+		close(fd);
+	}
+}
+
+static void cmdline_value(const char *cmdline, const char *key, char *out, size_t size)
+{
+	static const char *const prefixes[] = { "nhv.guestinfo.", "guestinfo.nhv." };
+
+	for (size_t i = 0; i < 2; i++) {
+		char want[96];
+		const char *p = cmdline;
+		size_t wl;
+
+		snprintf(want, sizeof(want), "%s%s=", prefixes[i], key);
+		wl = strlen(want);
+		while ((p = strstr(p, want))) {
+			if (p == cmdline || p[-1] == ' ' || p[-1] == '\t') {
+				size_t n = strcspn(p + wl, " \t\n");
+
+				snprintf(out, size, "%.*s", (int)n, p + wl);
+				return;
+			}
+			p += wl;
+		}
+	}
+}
+
+void boot_read_cmdline(struct boot_opts *o)
+{
+	static char host[ID_HOST_MAX];
+	char path[PATH_MAX], v[128];
+	char *cmd = read_file(sysroot("/proc/cmdline", path, sizeof(path)), 65536, NULL);
+
+	if (!cmd)
+		return;
+	if (!o->hostname) {
+		host[0] = '\0';
+		cmdline_value(cmd, "hostname", host, sizeof(host));
+		if (host[0])
+			o->hostname = host;
+	}
+	v[0] = '\0';
+	cmdline_value(cmd, "datadisk", v, sizeof(v));
+	if (strcmp(v, "format") == 0)
+		o->datadisk_format = 1;
+	v[0] = '\0';
+	cmdline_value(cmd, "macprefix", v, sizeof(v));
+	if (v[0] && o->prefix == MACP_UNSET && parse_mac_prefix(v, &o->prefix))
+		say(4, "ignoring macprefix=%s on the kernel command line: expected local or vmware", v);
+	v[0] = '\0';
+	cmdline_value(cmd, "macmode", v, sizeof(v));
+	if (v[0] && o->mode == MACM_UNSET && parse_mac_mode(v, &o->mode))
+		say(4, "ignoring macmode=%s on the kernel command line: expected random or deterministic", v);
+	free(cmd);
+}
+
+static void sys_random(void *ctx, void *buf, size_t n)
+{
+	char *p = buf;
+
+	(void)ctx;
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			/* getrandom exists since Linux 3.17; this only guards odd sandboxes. */
+			int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+			if (fd < 0 || read(fd, p, n) != (ssize_t)n) {
+				perror("nhv-identity: no source of random numbers");
+				exit(1);
+			}
+			close(fd);
+			return;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+}
+
+/* Finds the data disk (making it on a blank disk when asked) and mounts it. */
+static int mount_datadisk(const struct boot_opts *o, struct store *s)
+{
+	char why[512], disk[PATH_MAX];
+	int found = datadisk_find(s->dev, sizeof(s->dev)) == 0;
+
+	if (!found && o->datadisk_format) {
+		if (datadisk_pick(disk, sizeof(disk), why, sizeof(why)) < 0 ||
+		    datadisk_format(disk, s->dev, sizeof(s->dev), why, sizeof(why)) < 0) {
+			say(3, "datadisk=format asked, but no data disk was made: %s", why);
+		} else {
+			say(5, "made data disk %s (label %s) on blank disk %s", s->dev,
+			    DATADISK_LABEL, disk);
+			found = 1;
+		}
+	}
+	if (!found)
+		return 0;
+	if (datadisk_mount(s->dev, DATADISK_MOUNT, why, sizeof(why)) < 0) {
+		say(3, "%s", why);
+		return 0;
+	}
+	snprintf(s->dir, sizeof(s->dir), "%s", DATADISK_MOUNT);
+	return 1;
+}
+
+static void pick_store(const struct boot_opts *o, struct store *s)
+{
+	char sub[PATH_MAX + 8];
+
+	memset(s, 0, sizeof(*s));
+	if (o->data_dir) {
+		snprintf(s->dir, sizeof(s->dir), "%s", o->data_dir);
+		snprintf(s->dev, sizeof(s->dev), "(folder)");
+	} else if (o->no_datadisk || sysroot_is_fake() || !mount_datadisk(o, s)) {
+		s->dev[0] = '\0';
+		if (!o->no_efi && efivar_available(s->dir, sizeof(s->dir))) {
+			s->kind = STORE_EFI;
+			snprintf(s->path, sizeof(s->path), "%s/%s", s->dir, NHV_EFI_IDENTITY);
+			return;
+		}
+		s->kind = STORE_RAM;
+		sysroot(RUN_DIR, s->dir, sizeof(s->dir));
+		mkdir(s->dir, 0755);
+		snprintf(s->path, sizeof(s->path), "%s/identity.ram", s->dir);
+		say(4, "WARNING: no data disk and no UEFI variables: the identity lives in RAM only "
+		    "and will be new at every boot (add a disk and run `nhv datadisk format`)");
+		return;
+	}
+	s->kind = STORE_DATADISK;
+	snprintf(s->path, sizeof(s->path), "%s/nhv/identity", s->dir);
+	snprintf(sub, sizeof(sub), "%s/nhv", s->dir);
+	mkdir(sub, 0755);
+	snprintf(sub, sizeof(sub), "%s/vms", s->dir);
+	mkdir(sub, 0755);
+}
+
+static const char *store_name(const struct store *s)
+{
+	return s->kind == STORE_DATADISK ? "datadisk" : s->kind == STORE_EFI ? "efi" : "ram";
+}
+
+static char *store_load(const struct store *s, size_t *len)
+{
+	if (s->kind == STORE_EFI)
+		return efivar_read(s->dir, NHV_EFI_IDENTITY, len);
+	return read_file(s->path, ID_FILE_BYTES, len);
+}
+
+static int store_save(const struct store *s, const char *buf, size_t len)
+{
+	if (s->kind == STORE_EFI)
+		return efivar_write(s->dir, NHV_EFI_IDENTITY, buf, len);
+	return atomic_write_file(s->path, buf, len, 0644);
+}
+
+/* A corrupt identity is kept for a person to look at: NAME.bad next to it (or in /run/nhv). */
+static void keep_bad(const struct store *s, const char *buf, size_t len, char *where, size_t size)
+{
+	char run[PATH_MAX];
+
+	if (s->kind == STORE_EFI)
+		snprintf(where, size, "%s/identity-efi.bad", sysroot(RUN_DIR, run, sizeof(run)));
+	else
+		snprintf(where, size, "%s.bad", s->path);
+	if (atomic_write_file(where, buf, len, 0600) < 0)
+		snprintf(where, size, "(nowhere: could not write it)");
+}
+
+static void publish(const struct store *s, const struct identity *id, const char *text, size_t len)
+{
+	char path[PATH_MAX], host[PATH_MAX + 32], info[PATH_MAX * 3];
+	char mid[40];
+	int n;
+
+	sysroot(RUN_DIR, path, sizeof(path));
+	mkdir(path, 0755);
+	snprintf(info, sizeof(info), "%s/identity", path);
+	atomic_write_file(info, text, len, 0644);
+	n = snprintf(info, sizeof(info), "store=%s\ndevice=%s\nlocation=%s\n", store_name(s),
+		     s->dev, s->path);
+	snprintf(host, sizeof(host), "%s/identity.store", path);
+	atomic_write_file(host, info, (size_t)n, 0644);
+
+	n = snprintf(mid, sizeof(mid), "%s\n", id->machine_id);
+	atomic_write_file(sysroot("/etc/machine-id", path, sizeof(path)), mid, (size_t)n, 0444);
+	n = snprintf(info, sizeof(info), "%s\n", id->hostname);
+	atomic_write_file(sysroot("/etc/hostname", path, sizeof(path)), info, (size_t)n, 0644);
+	if (!sysroot_is_fake() && sethostname(id->hostname, strlen(id->hostname)) < 0)
+		say(4, "cannot set the hostname to %s: %s", id->hostname, strerror(errno));
+}
+
+int boot_run(const struct boot_opts *o)
+{
+	static struct identity stored, out;
+	static struct guest_id seen[ID_MAX_GUESTS];
+	struct hw_facts hw;
+	struct store s;
+	struct decide_in in;
+	char note[512], err[256], bad[PATH_MAX * 2 + 8], u1[37], u2[37];
+	char *text, *buf;
+	size_t len;
+	long n;
+	int nseen = 0, have = 0, corrupt = 0, renewed = 0;
+
+	hwid_read(&hw, note, sizeof(note));
+	if (!hw.uuid_valid)
+		say(4, "hardware UUID unreadable: %s; deciding by NIC MACs", note);
+	pick_store(o, &s);
+
+	text = store_load(&s, &len);
+	if (text) {
+		if (idfile_parse(text, len, &stored, err, sizeof(err)) == 0) {
+			have = 1;
+		} else {
+			corrupt = 1;
+			keep_bad(&s, text, len, bad, sizeof(bad));
+			say(3, "stored identity %s is corrupt (%s): kept aside as %s, making a new one",
+			    s.path, err, bad);
+		}
+		free(text);
+	} else if (errno != ENOENT) {
+		say(3, "cannot read the stored identity %s: %s; making a new one", s.path,
+		    strerror(errno));
+	}
+
+	if (s.kind == STORE_DATADISK) {
+		nseen = guests_scan(s.dir, seen, ID_MAX_GUESTS);
+		if (nseen < 0) {
+			say(3, "cannot list %s/vms: %s", s.dir, strerror(errno));
+			nseen = 0;
+		}
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.hw = &hw;
+	in.stored = have ? &stored : NULL;
+	in.stored_corrupt = corrupt;
+	in.guestinfo_hostname = o->hostname;
+	in.prefix = o->prefix;
+	in.mode = o->mode;
+	in.guests = seen;
+	in.nguests = nseen;
+	in.random = sys_random;
+	decide(&in, &out);
+
+	/*
+	 * The L2 .vmx files first, the identity last: a crash in between finds
+	 * the old identity and decides again; the other order would keep the
+	 * original's MACs in a clone's guests.
+	 */
+	if (s.kind == STORE_DATADISK) {
+		int failed = guests_write(s.dir, out.guests, out.nguests);
+
+		for (int g = 0; g < out.nguests; g++)
+			renewed += out.guests[g].changed;
+		if (failed) {
+			say(3, "%d L2 guest .vmx files could not be rewritten; identity not stored, "
+			    "the next boot decides again", failed);
+			return 1;
+		}
+	}
+
+	buf = malloc(ID_FILE_BYTES);
+	if (!buf)
+		return 1;
+	n = idfile_format(&out, buf, ID_FILE_BYTES);
+	if (n < 0 || store_save(&s, buf, (size_t)n) < 0) {
+		say(3, "cannot store the identity in %s (%s)", s.path, store_name(&s));
+		free(buf);
+		return 1;
+	}
+	publish(&s, &out, buf, (size_t)n);
+	free(buf);
+
+	uuid_format(&out.appliance_uuid, u2);
+	if (have && !uuid_eq(&stored.appliance_uuid, &out.appliance_uuid)) {
+		uuid_format(&stored.appliance_uuid, u1);
+		say(5, "decision=%s: %s; appliance %s (was %s), hostname %s, %d L2 guest(s), %d renewed; "
+		    "stored in %s", decision_name(out.decision), out.reason, u2, u1, out.hostname,
+		    out.nguests, renewed, store_name(&s));
+	} else {
+		say(5, "decision=%s: %s; appliance %s, hostname %s, %d L2 guest(s), %d renewed; "
+		    "stored in %s", decision_name(out.decision), out.reason, u2, out.hostname,
+		    out.nguests, renewed, store_name(&s));
+	}
+	return 0;
+}

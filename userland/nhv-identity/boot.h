@@ -1,0 +1,28 @@
+/*
+ * boot.h - `nhv-identity boot`: read the hardware identity, load the stored
+ * one (data disk, else EFI variable, else RAM), decide, renew what a clone
+ * must renew, store the result atomically and publish it under /run/nhv.
+ */
+#ifndef NHV_BOOT_H
+#define NHV_BOOT_H
+
+#include "userland/nhv-identity/identity.h"
+
+#define RUN_DIR "/run/nhv"
+
+struct boot_opts {
+	const char *data_dir;   /* use this folder as the mounted data disk */
+	const char *hostname;   /* guestinfo hostname given by the caller */
+	int datadisk_format;    /* make the data disk on a blank disk when none is found */
+	int no_datadisk;
+	int no_efi;
+	enum mac_prefix prefix;
+	enum mac_mode mode;
+};
+
+/* Reads nhv.guestinfo.* / guestinfo.nhv.* settings from /proc/cmdline into o (not overriding). */
+void boot_read_cmdline(struct boot_opts *o);
+/* 0 when an identity was decided and stored; 1 on failure (messages say why). */
+int boot_run(const struct boot_opts *o);
+
+#endif
