@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * emulate.c - MMIO exits.  A nested page fault outside guest RAM stops at
+ * the faulting instruction; nhv fetches it through the guest's own page
+ * tables and decodes the one family device drivers use for registers:
+ * MOV between a register or an immediate and memory (88, 89, 8A, 8B, C6,
+ * C7, A0-A3) and MOVZX/MOVSX loads (0F B6, B7, BE, BF).  Anything else
+ * stops the VM with NHV_INTERNAL_EMULATION.  Opcode facts: SDM vol. 2.
+ */
+#include <linux/kernel.h>
+#include <asm/processor-flags.h>
+#include "nhv_core.h"
+
+#define SEG_L	BIT(9)		/* segment attribute bits, VMCB layout */
+#define SEG_DB	BIT(10)
+
+/* Translate a guest linear address; -EFAULT if not mapped. */
+static int gva_to_gpa(struct nhv_vcpu *v, u64 gva, u64 *gpa)
+{
+	u64 cr0 = nhv_ops->get_cr(v, 0), cr3 = nhv_ops->get_cr(v, 3);
+	u64 cr4 = nhv_ops->get_cr(v, 4), efer = nhv_ops->get_efer(v);
+	u64 addr_mask = GENMASK_ULL(51, 12);
+	u64 e = 0, table;
+	int level, r;
+
+	if (!(cr0 & X86_CR0_PG)) {
+		*gpa = gva & 0xffffffffULL;
+		return 0;
+	}
+	if (!(cr4 & X86_CR4_PAE)) {
+		u32 e32;
+
+		/* Two levels of 4-byte entries; 4 MiB pages with CR4.PSE. */
+		r = nhv_read_guest_phys(v->vm, (cr3 & 0xfffff000) +
+					((gva >> 22) & 0x3ff) * 4, &e32, 4);
+		if (r || !(e32 & 1))
+			return -EFAULT;
+		if ((e32 & BIT(7)) && (cr4 & X86_CR4_PSE)) {
+			*gpa = (e32 & 0xffc00000) | (gva & 0x3fffff);
+			return 0;
+		}
+		r = nhv_read_guest_phys(v->vm, (e32 & 0xfffff000) +
+					((gva >> 12) & 0x3ff) * 4, &e32, 4);
+		if (r || !(e32 & 1))
+			return -EFAULT;
+		*gpa = (e32 & 0xfffff000) | (gva & 0xfff);
+		return 0;
+	}
+	if (cr4 & X86_CR4_LA57)
+		return -EFAULT;
+	if (efer & EFER_LMA) {
+		level = 4;
+		table = cr3 & addr_mask;
+	} else {
+		r = nhv_read_guest_phys(v->vm, (cr3 & 0xffffffe0) +
+					((gva >> 30) & 3) * 8, &e, 8);
+		if (r || !(e & 1))
+			return -EFAULT;
+		level = 2;
+		table = e & addr_mask;
+	}
+	for (; level >= 1; level--) {
+		int shift = 12 + 9 * (level - 1);
+
+		r = nhv_read_guest_phys(v->vm, table + ((gva >> shift) & 511) * 8,
+					&e, 8);
+		if (r || !(e & 1))
+			return -EFAULT;
+		if (level > 1 && (e & BIT(7))) {
+			*gpa = (e & addr_mask & ~((1ULL << shift) - 1)) |
+			       (gva & ((1ULL << shift) - 1));
+			return 0;
+		}
+		table = e & addr_mask;
+	}
+	*gpa = table | (gva & 0xfff);
+	return 0;
+}
+
+static int fetch(struct nhv_vcpu *v, u64 lin, u8 *buf, int len)
+{
+	while (len) {
+		int n = min_t(int, len, PAGE_SIZE - (lin & ~PAGE_MASK));
+		u64 gpa;
+
+		if (gva_to_gpa(v, lin, &gpa) ||
+		    nhv_read_guest_phys(v->vm, gpa, buf, n))
+			return -EFAULT;
+		lin += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Length of a ModRM operand's SIB and displacement bytes. */
+static int modrm_extra(const u8 *p, int addr_size)
+{
+	u8 mod = p[0] >> 6, rm = p[0] & 7;
+	int n = 0;
+
+	if (addr_size == 2) {
+		if (mod == 0 && rm == 6)
+			return 2;
+		return mod == 1 ? 1 : mod == 2 ? 2 : 0;
+	}
+	if (mod != 3 && rm == 4) {
+		n = 1;
+		if (mod == 0 && (p[1] & 7) == 5)
+			n += 4;
+	}
+	if (mod == 0 && rm == 5)
+		n += 4;
+	if (mod == 1)
+		n += 1;
+	if (mod == 2)
+		n += 4;
+	return n;
+}
+
+static u64 *gpr_for(struct nhv_vcpu *v, int reg, bool byte, bool rex, int *shift)
+{
+	*shift = 0;
+	if (byte && !rex && reg >= 4 && reg < 8) {
+		*shift = 8;		/* AH, CH, DH, BH */
+		reg -= 4;
+	}
+	return &v->regs.gpr[reg];
+}
+
+int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
+{
+	struct nhv_run *run = v->run;
+	struct nhv_segment cs;
+	u8 insn[32] = { 0 }, op;
+	int avail;
+	u64 lin;
+	int i = 0, opsize, addr_size, len = 0, reg = 0, shift;
+	bool rex = false, rex_w = false, rex_r = false, is_write, byte_op;
+	bool long64;
+	u64 val = 0, *r;
+	u8 ext = 0;
+
+	if (nhv_find_slot(v->vm, e->gpa)) {
+		/* RAM that faults: the nested tables are wrong, not the guest. */
+		nhv_stop(v, NHV_INTERNAL_UNHANDLED, e->hw_code, e->gpa);
+		return 1;
+	}
+	nhv_ops->get_cs(v, &cs);
+	long64 = (nhv_ops->get_efer(v) & EFER_LMA) && (cs.attrib & SEG_L);
+	opsize = long64 || (cs.attrib & SEG_DB) ? 4 : 2;
+	addr_size = long64 ? 8 : opsize;
+	lin = long64 ? v->regs.rip : cs.base + (u32)v->regs.rip;
+	avail = min_t(int, 15, PAGE_SIZE - (lin & ~PAGE_MASK));
+	if (fetch(v, lin, insn, avail))
+		goto bad;
+	/* The rest of a page-crossing instruction; absent bytes stay zero. */
+	if (avail < 15 && !fetch(v, lin + avail, insn + avail, 15 - avail))
+		avail = 15;
+
+	for (; i < 14; i++) {
+		op = insn[i];
+		if (op == 0x66)
+			opsize = opsize == 2 ? 4 : 2;
+		else if (op == 0x67)
+			addr_size = long64 ? 4 : (addr_size == 2 ? 4 : 2);
+		else if (op != 0x2e && op != 0x36 && op != 0x3e && op != 0x26 &&
+			 op != 0x64 && op != 0x65)
+			break;
+	}
+	if (long64 && (insn[i] & 0xf0) == 0x40) {
+		rex = true;
+		rex_w = insn[i] & 8;
+		rex_r = insn[i] & 4;
+		i++;
+	}
+	if (rex_w)
+		opsize = 8;
+	op = insn[i++];
+	switch (op) {
+	case 0x88: case 0x89: case 0x8a: case 0x8b:
+		byte_op = !(op & 1);
+		is_write = op <= 0x89;
+		reg = ((insn[i] >> 3) & 7) | (rex_r ? 8 : 0);
+		len = byte_op ? 1 : opsize;
+		i += 1 + modrm_extra(&insn[i], addr_size);
+		break;
+	case 0xc6: case 0xc7:
+		byte_op = op == 0xc6;
+		is_write = true;
+		len = byte_op ? 1 : opsize;
+		i += 1 + modrm_extra(&insn[i], addr_size);
+		memcpy(&val, &insn[i], min(len, 4));
+		if (len == 8)
+			val = (s64)(s32)val;
+		i += min(len, 4);
+		reg = -1;
+		break;
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+		byte_op = !(op & 1);
+		is_write = op >= 0xa2;
+		len = byte_op ? 1 : opsize;
+		reg = NHV_RAX;
+		i += addr_size;
+		break;
+	case 0x0f:
+		op = insn[i++];
+		if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
+			goto bad;
+		is_write = false;
+		byte_op = false;
+		len = (op & 1) ? 2 : 1;
+		ext = op >= 0xbe ? 2 : 1;
+		reg = ((insn[i] >> 3) & 7) | (rex_r ? 8 : 0);
+		i += 1 + modrm_extra(&insn[i], addr_size);
+		break;
+	default:
+		goto bad;
+	}
+	if (i > avail)
+		goto bad;
+	if (is_write != e->npf_write)
+		goto bad;
+
+	run->exit_reason = NHV_EXIT_MMIO;
+	run->mmio.phys = e->gpa;
+	run->mmio.len = len;
+	run->mmio.is_write = is_write;
+	run->mmio.data = 0;
+	if (is_write) {
+		if (reg >= 0) {
+			r = gpr_for(v, reg, byte_op, rex, &shift);
+			val = *r >> shift;
+		}
+		if (len < 8)
+			val &= (1ULL << (8 * len)) - 1;
+		run->mmio.data = val;
+	} else {
+		v->pending_mmio_reg = reg;
+		v->pending_mmio_len = ext ? opsize : len;
+		v->pending_mmio_ext = ext;
+		v->pending_mmio_byte_rex = byte_op ? (rex ? 2 : 1) : 0;
+		v->pending_mmio_src_len = len;
+	}
+	v->regs.rip += i;
+	return 1;
+bad:
+	nhv_stop(v, NHV_INTERNAL_EMULATION, e->gpa, insn[0] | (u64)insn[1] << 8 |
+		 (u64)insn[2] << 16 | (u64)insn[3] << 24);
+	return 1;
+}
+
+/* Store the value user space read into the destination register. */
+void nhv_complete_mmio(struct nhv_vcpu *v)
+{
+	u64 data = READ_ONCE(v->run->mmio.data), *r;
+	int src = v->pending_mmio_src_len, dst = v->pending_mmio_len, shift;
+
+	if (src < 8)
+		data &= (1ULL << (8 * src)) - 1;
+	if (v->pending_mmio_ext == 2)
+		data = src == 1 ? (u64)(s64)(s8)data : (u64)(s64)(s16)data;
+	r = gpr_for(v, v->pending_mmio_reg, v->pending_mmio_byte_rex != 0,
+		    v->pending_mmio_byte_rex == 2, &shift);
+	switch (dst) {
+	case 1:
+		*r = (*r & ~(0xffULL << shift)) | ((data & 0xff) << shift);
+		break;
+	case 2:
+		*r = (*r & ~0xffffULL) | (data & 0xffff);
+		break;
+	case 4:
+		*r = (u32)data;		/* 32-bit destinations zero-extend */
+		break;
+	default:
+		*r = data;
+		break;
+	}
+	v->pending_mmio_reg = -1;
+}

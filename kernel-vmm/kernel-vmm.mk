@@ -1,0 +1,39 @@
+# kernel-vmm: nhv.ko, built out of tree against Debian's headers for $(KVER).
+# The header packages are downloaded (never installed) and unpacked side by
+# side so their relative symlinks resolve; the sources are copied under
+# build/ so no build output lands in the source tree.
+
+KVMM_HDR   := $(B)/kheaders-$(KVER)
+KVMM_KSRC  := $(KVMM_HDR)/usr/src/linux-headers-$(KVER)
+KVMM_OBJ   := $(B)/kernel-vmm
+KVMM_SRCS  := $(wildcard kernel-vmm/*.c kernel-vmm/*.S kernel-vmm/*.h) \
+	      kernel-vmm/Kbuild kernel-vmm/include/uapi/nhv.h
+KVMM_DEBS  := linux-headers-$(KVER) linux-headers-$(KABI)-common linux-kbuild-6.1
+
+.PHONY: kernel-vmm-module
+kernel-vmm-module: $(B)/modules/nhv.ko
+programs: $(B)/modules/nhv.ko
+
+$(KVMM_HDR)/.ok: | $(DEPS_STAMP)
+	@mkdir -p $(B)/deb
+	cd $(B)/deb && for p in $(KVMM_DEBS); do \
+		ls $${p}_*.deb >/dev/null 2>&1 || apt-get download $$p 2>&1 | \
+			grep -v '^W: Download is performed unsandboxed' >&2 || true; \
+		ls $${p}_*.deb >/dev/null 2>&1 || { echo "kernel-vmm: cannot download $$p" >&2; exit 1; }; \
+	done
+	rm -rf $(KVMM_HDR).tmp && mkdir -p $(KVMM_HDR).tmp
+	for p in $(KVMM_DEBS); do dpkg-deb -x $$(ls $(B)/deb/$${p}_*.deb | head -n 1) $(KVMM_HDR).tmp || exit 1; done
+	test -f $(KVMM_HDR).tmp/usr/src/linux-headers-$(KVER)/Module.symvers
+	# Debian's Makefile includes the -common tree by absolute path: point it here.
+	sed -i 's|^include /usr/src/|include $(abspath $(KVMM_HDR))/usr/src/|' \
+		$(KVMM_HDR).tmp/usr/src/linux-headers-$(KVER)/Makefile
+	rm -rf $(KVMM_HDR) && mv $(KVMM_HDR).tmp $(KVMM_HDR)
+	@touch $@
+
+$(B)/modules/nhv.ko: $(KVMM_SRCS) kernel-vmm/kernel-vmm.mk $(KVMM_HDR)/.ok
+	@mkdir -p $(KVMM_OBJ)/include/uapi $(B)/modules
+	cp kernel-vmm/*.c kernel-vmm/*.S kernel-vmm/*.h kernel-vmm/Kbuild $(KVMM_OBJ)/
+	cp kernel-vmm/include/uapi/nhv.h $(KVMM_OBJ)/include/uapi/
+	$(MAKE) -C $(KVMM_KSRC) M=$(abspath $(KVMM_OBJ)) modules
+	cp $(KVMM_OBJ)/nhv.ko $@
+

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msr.c - the MSRs a guest may touch.  The segment-base and syscall MSRs
+ * live in the VMCB/VMCS and reach the guest without an exit; the ones below
+ * exit and are answered here.  Everything else raises #GP in the guest
+ * (nhv_rdmsr/nhv_wrmsr return nonzero).
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/msr-index.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/types.h>
+#include <asm/msr.h>
+#include "nhv_core.h"
+
+/* Each PAT entry must name a memory type: 0, 1, 4, 5, 6 or 7 (SDM 13.12.2). */
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = (pat >> (8 * i)) & 0xff;
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+int nhv_rdmsr(struct nhv_vcpu *v, u32 msr, u64 *val)
+{
+	switch (msr) {
+	case MSR_EFER:
+		*val = nhv_ops->get_efer(v);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*val = nhv_ops->get_pat(v);
+		return 0;
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*val = MSR_IA32_MISC_ENABLE_FAST_STRING;
+		return 0;
+	case MSR_IA32_APICBASE:
+		/* xAPIC at its reset address; vCPU 0 is the bootstrap CPU. */
+		*val = 0xfee00000ULL | MSR_IA32_APICBASE_ENABLE |
+		       (v->id ? 0 : MSR_IA32_APICBASE_BSP);
+		return 0;
+	case MSR_IA32_UCODE_REV:
+	case MSR_IA32_MCG_STATUS:
+	case MSR_IA32_MCG_CAP:
+		*val = 0;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int nhv_wrmsr(struct nhv_vcpu *v, u32 msr, u64 val)
+{
+	switch (msr) {
+	case MSR_EFER:
+		/* SCE, LME, NXE, FFXSR; LMA is the CPU's to set (APM vol. 2 3.1.7). */
+		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR))
+			return 1;
+		nhv_ops->set_efer(v, val);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!pat_valid(val))
+			return 1;
+		nhv_ops->set_pat(v, val);
+		return 0;
+	case MSR_IA32_UCODE_REV:
+	case MSR_IA32_MCG_STATUS:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * XSETBV rules (SDM vol. 1 13.3): x87 always on; AVX needs SSE; the
+ * AVX-512 trio together and only with AVX; nothing the host did not enable
+ * or the guest FPU buffer cannot hold.
+ */
+bool nhv_xcr0_valid(struct nhv_vcpu *v, u64 xcr0)
+{
+	u64 allowed = nhv_host_xcr0 & v->fpu.xfeatures;
+
+	if (!nhv_host_xcr0)
+		return xcr0 == XFEATURE_MASK_FP;
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	if (!!(xcr0 & XFEATURE_MASK_BNDREGS) != !!(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	return true;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nhv_core.h - objects shared by the vendor-neutral core and the backends.
+ *
+ * A VM owns guest memory (pinned user pages mapped by nested page tables),
+ * a CPUID policy and the set of I/O ports that exit to user space.  A vCPU
+ * owns its register cache, its pending events and the backend's state (a VMCB
+ * on SVM).  The backend is reached only through struct nhv_ops.
+ */
+#ifndef NHV_CORE_H
+#define NHV_CORE_H
+
+#include <linux/types.h>
+#include <linux/mm.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/rcupdate.h>
+#include <linux/bitmap.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <uapi/nhv.h>
+
+#define NHV_PT_LEVELS	4
+
+struct nhv_vm;
+struct nhv_vcpu;
+
+/* What a hardware exit means, in vendor-neutral terms. */
+enum nhv_exit_kind {
+	NHV_X_NONE,		/* host interrupt or NMI: nothing to do */
+	NHV_X_CPUID,
+	NHV_X_HLT,
+	NHV_X_IO,
+	NHV_X_NPF,		/* nested page fault: MMIO or a bad mapping */
+	NHV_X_SHUTDOWN,		/* triple fault */
+	NHV_X_RDMSR,
+	NHV_X_WRMSR,
+	NHV_X_XSETBV,
+	NHV_X_SKIP,		/* INVD, WBINVD: nothing to do but skip it */
+	NHV_X_UD,		/* VMX/SVM, MONITOR/MWAIT...: raise #UD */
+	NHV_X_REINJECT,		/* intercepted exception: give it back (#AC, #DB) */
+	NHV_X_IRQ_WINDOW,
+	NHV_X_IRET,
+	NHV_X_FAIL_ENTRY,
+	NHV_X_UNHANDLED,
+};
+
+struct nhv_exit {
+	enum nhv_exit_kind kind;
+	u64 hw_code;		/* backend's raw exit code, for reports */
+	u64 info1, info2;
+	u64 next_rip;		/* 0 if the backend cannot tell */
+	/* NHV_X_IO */
+	u16 port;
+	u8 io_size;
+	bool io_in, io_string;
+	/* NHV_X_NPF */
+	u64 gpa;
+	bool npf_write;
+	/* NHV_X_REINJECT */
+	u8 vector;
+	bool has_error;
+	u32 error;
+};
+
+struct nhv_event {
+	bool valid;
+	u8 vector;
+	u8 type;		/* NHV_EV_* */
+	bool has_error;
+	u32 error;
+};
+
+#define NHV_EV_INTR	0
+#define NHV_EV_NMI	2
+#define NHV_EV_EXCEPTION 3
+
+/*
+ * The backend.  Every callback that touches hardware state of the current
+ * CPU runs with preemption disabled; run() runs with interrupts disabled.
+ */
+struct nhv_ops {
+	const char *name;
+	u32 vendor;			/* NHV_VENDOR_* */
+	int (*cpu_enable)(void);
+	void (*cpu_disable)(void);
+	void (*caps)(struct nhv_caps *caps);
+	int (*vm_init)(struct nhv_vm *vm);
+	void (*vm_destroy)(struct nhv_vm *vm);
+	int (*vcpu_init)(struct nhv_vcpu *v);
+	void (*vcpu_destroy)(struct nhv_vcpu *v);
+	void (*get_sregs)(struct nhv_vcpu *v, struct nhv_sregs *s);
+	void (*set_sregs)(struct nhv_vcpu *v, const struct nhv_sregs *s);
+	u64 (*get_efer)(struct nhv_vcpu *v);
+	void (*set_efer)(struct nhv_vcpu *v, u64 efer);
+	u64 (*get_pat)(struct nhv_vcpu *v);
+	void (*set_pat)(struct nhv_vcpu *v, u64 pat);
+	/* Guest control state the emulator needs. */
+	u64 (*get_cr)(struct nhv_vcpu *v, int cr);
+	void (*get_cs)(struct nhv_vcpu *v, struct nhv_segment *cs);
+	/* RFLAGS.IF set, no interrupt shadow, no event being delivered. */
+	bool (*interruptible)(struct nhv_vcpu *v);
+	bool (*nmi_allowed)(struct nhv_vcpu *v);
+	bool (*event_queued)(struct nhv_vcpu *v);
+	void (*queue_event)(struct nhv_vcpu *v, const struct nhv_event *ev);
+	void (*irq_window)(struct nhv_vcpu *v, bool enable);
+	void (*iret_exit)(struct nhv_vcpu *v, bool enable);
+	void (*run)(struct nhv_vcpu *v, struct nhv_exit *e);
+	/* Nested page-table entry formats (NPT or EPT). */
+	u64 (*pt_table)(phys_addr_t pa);
+	u64 (*pt_leaf)(phys_addr_t pa, int level);
+	bool (*pt_present)(u64 pte);
+	phys_addr_t (*pt_addr)(u64 pte);
+};
+
+extern const struct nhv_ops *nhv_ops;
+extern u64 nhv_host_xcr0;
+
+struct nhv_slot {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	unsigned long npages;
+	struct page **pages;
+};
+
+struct nhv_cpuid_table {
+	struct rcu_head rcu;
+	u32 nent;
+	struct nhv_cpuid_entry e[];
+};
+
+struct nhv_vm {
+	struct kref ref;
+	struct mutex lock;		/* slots, page tables, vCPU ids */
+	struct nhv_slot slots[NHV_MAX_MEM_SLOTS];
+	u32 nslots_used;		/* bitmap of set slots */
+	u64 *pt_root;			/* nested page-table root */
+	unsigned long nr_pt_pages;
+	struct nhv_cpuid_table __rcu *cpuid;
+	unsigned long *io_exits;	/* 65536 bits */
+	DECLARE_BITMAP(vcpu_ids, NHV_MAX_VCPUS);
+	u32 asid;
+	void *backend;
+};
+
+struct nhv_vcpu {
+	struct nhv_vm *vm;
+	u32 id;
+	u64 serial;			/* unique for the module's lifetime */
+	struct mutex lock;		/* run and register access */
+	struct nhv_run *run;
+	struct nhv_regs regs;		/* cache: valid between runs */
+	u64 xcr0;
+	u64 dr[4];
+	struct fpu_guest fpu;
+	/* Events user space injected; any thread may set them. */
+	DECLARE_BITMAP(irr, 256);
+	atomic_t nmi_pending;
+	bool nmi_masked;
+	bool nmi_iret_seen;
+	wait_queue_head_t wq;
+	int cpu;			/* CPU in guest mode, or -1 */
+	/* Completion of the last user-space exit. */
+	u8 pending_in_size;
+	s8 pending_mmio_reg;
+	u8 pending_mmio_len;
+	u8 pending_mmio_ext;		/* 0 none, 1 zero-extend, 2 sign-extend */
+	u8 pending_mmio_byte_rex;	/* 8-bit register: 1 legacy, 2 with REX */
+	u8 pending_mmio_src_len;
+	struct nhv_event exc;		/* exception to raise at next entry */
+	void *backend;
+};
+
+/* vm.c */
+long nhv_create_vm(void);
+void nhv_vm_put(struct nhv_vm *vm);
+struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa);
+int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len);
+
+/* mmu.c */
+int nhv_pt_init(struct nhv_vm *vm);
+void nhv_pt_free(struct nhv_vm *vm);
+int nhv_pt_map_slot(struct nhv_vm *vm, struct nhv_slot *slot);
+
+/* vcpu.c */
+long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id);
+void nhv_vcpu_halt(struct nhv_vcpu *v);
+
+/* exits.c */
+int nhv_handle_exit(struct nhv_vcpu *v, struct nhv_exit *e);
+void nhv_raise(struct nhv_vcpu *v, u8 vector, bool has_error, u32 error);
+void nhv_stop(struct nhv_vcpu *v, u32 suberror, u64 d0, u64 d1);
+
+/* cpuid.c */
+int nhv_set_cpuid(struct nhv_vm *vm, const struct nhv_cpuid_policy __user *up);
+void nhv_cpuid(struct nhv_vcpu *v, u32 leaf, u32 subleaf, u32 out[4]);
+
+/* msr.c */
+int nhv_rdmsr(struct nhv_vcpu *v, u32 msr, u64 *val);
+int nhv_wrmsr(struct nhv_vcpu *v, u32 msr, u64 val);
+bool nhv_xcr0_valid(struct nhv_vcpu *v, u64 xcr0);
+
+/* emulate.c */
+int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e);
+void nhv_complete_mmio(struct nhv_vcpu *v);
+
+/* svm.c */
+const struct nhv_ops *nhv_svm_probe(void);
+void nhv_svm_release(void);
+
+#endif /* NHV_CORE_H */

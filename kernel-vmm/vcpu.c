@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcpu.c - the vCPU file descriptor: registers, interrupt injection, the
+ * mmap()ed struct nhv_run, and the run loop.  The loop gives the CPU back on
+ * need_resched(), returns to user space on a pending signal (so a vCPU
+ * thread can always be killed) and lets host interrupts in after every exit.
+ */
+#define pr_fmt(fmt) "nhv: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+#include <asm/fpu/api.h>
+#include "nhv_core.h"
+
+static atomic64_t nhv_vcpu_serial = ATOMIC64_INIT(0);
+
+static bool nhv_irr_pending(struct nhv_vcpu *v)
+{
+	return find_first_bit(v->irr, 256) < 256;
+}
+
+/* Something that ends a HLT: an injectable interrupt, an NMI or a signal. */
+static bool nhv_wake_pending(struct nhv_vcpu *v)
+{
+	return nhv_irr_pending(v) || atomic_read(&v->nmi_pending) ||
+	       signal_pending(current);
+}
+
+void nhv_vcpu_halt(struct nhv_vcpu *v)
+{
+	wait_event_interruptible(v->wq, nhv_wake_pending(v));
+}
+
+/*
+ * Move one pending event into the backend, or arm an exit for the moment
+ * the guest can take it (interrupt window; IRET for a blocked NMI).
+ * Interrupts are off: nothing can change the guest's state under us.
+ */
+static void nhv_inject_pending(struct nhv_vcpu *v)
+{
+	struct nhv_event ev = { .valid = true };
+	unsigned long vec;
+
+	if (nhv_ops->event_queued(v))
+		return;
+	if (v->exc.valid) {
+		nhv_ops->queue_event(v, &v->exc);
+		v->exc.valid = false;
+		return;
+	}
+	if (atomic_read(&v->nmi_pending)) {
+		if (!v->nmi_masked && nhv_ops->nmi_allowed(v)) {
+			atomic_dec(&v->nmi_pending);
+			ev.type = NHV_EV_NMI;
+			ev.vector = 2;
+			nhv_ops->queue_event(v, &ev);
+			v->nmi_masked = true;
+			nhv_ops->iret_exit(v, true);
+			return;
+		}
+	}
+	vec = find_last_bit(v->irr, 256);
+	if (vec < 256 || v->run->request_interrupt_window) {
+		if (vec < 256 && nhv_ops->interruptible(v)) {
+			clear_bit(vec, v->irr);
+			ev.type = NHV_EV_INTR;
+			ev.vector = vec;
+			nhv_ops->queue_event(v, &ev);
+			return;
+		}
+		nhv_ops->irq_window(v, true);
+	}
+}
+
+static void nhv_complete_user_exit(struct nhv_vcpu *v)
+{
+	if (v->pending_in_size) {
+		u64 *rax = &v->regs.gpr[NHV_RAX];
+		u32 data = READ_ONCE(v->run->io.data);
+
+		switch (v->pending_in_size) {
+		case 1:
+			*rax = (*rax & ~0xffULL) | (data & 0xff);
+			break;
+		case 2:
+			*rax = (*rax & ~0xffffULL) | (data & 0xffff);
+			break;
+		default:
+			*rax = data;	/* 32-bit results zero-extend */
+			break;
+		}
+		v->pending_in_size = 0;
+	}
+	if (v->pending_mmio_reg >= 0)
+		nhv_complete_mmio(v);
+}
+
+static int nhv_vcpu_run(struct nhv_vcpu *v)
+{
+	struct nhv_run *run = v->run;
+	struct nhv_exit e;
+	int r = 0;
+
+	nhv_complete_user_exit(v);
+	run->exit_reason = NHV_EXIT_NONE;
+	fpu_swap_kvm_fpstate(&v->fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = NHV_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+
+		preempt_disable();
+		local_irq_disable();
+		if (need_resched() || signal_pending(current)) {
+			local_irq_enable();
+			preempt_enable();
+			continue;
+		}
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
+		nhv_inject_pending(v);
+		WRITE_ONCE(v->cpu, smp_processor_id());
+		nhv_ops->run(v, &e);
+		WRITE_ONCE(v->cpu, -1);
+		local_irq_enable();
+		preempt_enable();
+
+		run->exits++;
+		if (nhv_handle_exit(v, &e))
+			break;
+	}
+	fpu_swap_kvm_fpstate(&v->fpu, false);
+	run->if_flag = !!(v->regs.rflags & X86_EFLAGS_IF);
+	run->ready_for_interrupt = run->if_flag && nhv_ops->interruptible(v);
+	return r;
+}
+
+static void nhv_kick_ipi(void *unused)
+{
+}
+
+static int nhv_vcpu_interrupt(struct nhv_vcpu *v, const void __user *up)
+{
+	struct nhv_interrupt in;
+	int cpu;
+
+	if (copy_from_user(&in, up, sizeof(in)))
+		return -EFAULT;
+	if (in.flags & ~NHV_INTR_NMI)
+		return -EINVAL;
+	if (in.flags & NHV_INTR_NMI) {
+		if (in.vector)
+			return -EINVAL;
+		atomic_inc(&v->nmi_pending);
+	} else {
+		if (in.vector < 32 || in.vector > 255)
+			return -EINVAL;
+		set_bit(in.vector, v->irr);
+	}
+	wake_up_interruptible(&v->wq);
+	/* A vCPU in guest mode leaves it on the IPI and sees the event. */
+	cpu = READ_ONCE(v->cpu);
+	if (cpu >= 0 && cpu != raw_smp_processor_id())
+		smp_call_function_single(cpu, nhv_kick_ipi, NULL, 0);
+	return 0;
+}
+
+static long nhv_vcpu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct nhv_vcpu *v = f->private_data;
+	void __user *up = (void __user *)arg;
+	struct nhv_sregs s;
+	struct nhv_regs regs;
+	long r;
+
+	/* Injection must work while another thread sits in NHV_RUN. */
+	if (cmd == NHV_INTERRUPT)
+		return nhv_vcpu_interrupt(v, up);
+
+	if (mutex_lock_killable(&v->lock))
+		return -EINTR;
+	switch (cmd) {
+	case NHV_RUN:
+		r = arg ? -EINVAL : nhv_vcpu_run(v);
+		break;
+	case NHV_GET_REGS:
+		r = copy_to_user(up, &v->regs, sizeof(v->regs)) ? -EFAULT : 0;
+		break;
+	case NHV_SET_REGS:
+		r = -EFAULT;
+		if (copy_from_user(&regs, up, sizeof(regs)))
+			break;
+		/* Reserved RFLAGS bits: 1 must be set, 3, 5, 15, 22-63 clear. */
+		r = -EINVAL;
+		if (!(regs.rflags & BIT(1)) ||
+		    (regs.rflags & (BIT(3) | BIT(5) | BIT(15) | ~0x3fffffULL)))
+			break;
+		v->regs = regs;
+		r = 0;
+		break;
+	case NHV_GET_SREGS:
+		memset(&s, 0, sizeof(s));
+		nhv_ops->get_sregs(v, &s);
+		s.xcr0 = v->xcr0;
+		r = copy_to_user(up, &s, sizeof(s)) ? -EFAULT : 0;
+		break;
+	case NHV_SET_SREGS:
+		r = -EFAULT;
+		if (copy_from_user(&s, up, sizeof(s)))
+			break;
+		r = -EINVAL;
+		if (s.gdt.reserved || s.idt.reserved ||
+		    memchr_inv(s.reserved, 0, sizeof(s.reserved)))
+			break;
+		/* XCR0 is loaded into the real CPU: it must be one XSETBV accepts. */
+		if (!nhv_xcr0_valid(v, s.xcr0))
+			break;
+		/* EFER: SCE, LME, LMA, NXE, FFXSR only (APM vol. 2 3.1.7). */
+		if (s.efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR))
+			break;
+		v->xcr0 = s.xcr0;
+		nhv_ops->set_sregs(v, &s);
+		r = 0;
+		break;
+	default:
+		r = -ENOTTY;
+		break;
+	}
+	mutex_unlock(&v->lock);
+	return r;
+}
+
+static vm_fault_t nhv_run_fault(struct vm_fault *vmf)
+{
+	struct nhv_vcpu *v = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(v->run);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct nhv_run_vm_ops = {
+	.fault = nhv_run_fault,
+};
+
+static int nhv_vcpu_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff != 0 || vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	vma->vm_ops = &nhv_run_vm_ops;
+	return 0;
+}
+
+static void nhv_vcpu_free(struct nhv_vcpu *v)
+{
+	struct nhv_vm *vm = v->vm;
+
+	nhv_ops->vcpu_destroy(v);
+	fpu_free_guest_fpstate(&v->fpu);
+	free_page((unsigned long)v->run);
+	mutex_lock(&vm->lock);
+	clear_bit(v->id, vm->vcpu_ids);
+	mutex_unlock(&vm->lock);
+	kfree(v);
+	nhv_vm_put(vm);
+}
+
+static int nhv_vcpu_release(struct inode *inode, struct file *f)
+{
+	nhv_vcpu_free(f->private_data);
+	return 0;
+}
+
+static const struct file_operations nhv_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = nhv_vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = nhv_vcpu_mmap,
+	.release = nhv_vcpu_release,
+	.llseek = noop_llseek,
+};
+
+long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id)
+{
+	struct nhv_vcpu *v;
+	int r;
+
+	if (id >= NHV_MAX_VCPUS)
+		return -EINVAL;
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	mutex_lock(&vm->lock);
+	if (test_and_set_bit(id, vm->vcpu_ids)) {
+		mutex_unlock(&vm->lock);
+		kfree(v);
+		return -EEXIST;
+	}
+	mutex_unlock(&vm->lock);
+
+	v->vm = vm;
+	v->id = id;
+	v->serial = atomic64_inc_return(&nhv_vcpu_serial);
+	v->cpu = -1;
+	v->pending_mmio_reg = -1;
+	v->xcr0 = XFEATURE_MASK_FP;
+	mutex_init(&v->lock);
+	init_waitqueue_head(&v->wq);
+	/* Architectural reset state of RFLAGS and RDX (family/model/stepping). */
+	v->regs.rflags = X86_EFLAGS_FIXED;
+	v->regs.rip = 0xfff0;
+	r = -ENOMEM;
+	v->run = (struct nhv_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!v->run)
+		goto fail_ids;
+	if (!fpu_alloc_guest_fpstate(&v->fpu))
+		goto fail_run;
+	r = nhv_ops->vcpu_init(v);
+	if (r)
+		goto fail_fpu;
+	kref_get(&vm->ref);
+	r = anon_inode_getfd("nhv-vcpu", &nhv_vcpu_fops, v, O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		nhv_vcpu_free(v);
+		return r;
+	}
+	return r;
+fail_fpu:
+	fpu_free_guest_fpstate(&v->fpu);
+fail_run:
+	free_page((unsigned long)v->run);
+fail_ids:
+	mutex_lock(&vm->lock);
+	clear_bit(id, vm->vcpu_ids);
+	mutex_unlock(&vm->lock);
+	kfree(v);
+	return r;
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - the VM file descriptor: guest memory backed by pinned user pages,
+ * the ports that exit to user space, vCPU creation.  Memory slots are set
+ * once and live as long as the VM, so nested page tables only ever gain
+ * entries while vCPUs run.
+ */
+#define pr_fmt(fmt) "nhv: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/highmem.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/uaccess.h>
+#include "nhv_core.h"
+
+static void nhv_vm_free(struct kref *ref)
+{
+	struct nhv_vm *vm = container_of(ref, struct nhv_vm, ref);
+	int i;
+
+	nhv_ops->vm_destroy(vm);
+	nhv_pt_free(vm);
+	for (i = 0; i < NHV_MAX_MEM_SLOTS; i++) {
+		struct nhv_slot *s = &vm->slots[i];
+
+		if (!s->pages)
+			continue;
+		unpin_user_pages_dirty_lock(s->pages, s->npages, true);
+		kvfree(s->pages);
+	}
+	kfree(rcu_dereference_protected(vm->cpuid, 1));
+	bitmap_free(vm->io_exits);
+	kfree(vm);
+}
+
+void nhv_vm_put(struct nhv_vm *vm)
+{
+	kref_put(&vm->ref, nhv_vm_free);
+}
+
+/* Slots never change once set: a lockless lookup is safe. */
+struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa)
+{
+	u32 used = smp_load_acquire(&vm->nslots_used);
+	int i;
+
+	for (i = 0; i < NHV_MAX_MEM_SLOTS; i++) {
+		struct nhv_slot *s = &vm->slots[i];
+
+		if ((used & BIT(i)) && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+/* Copy from guest-physical memory; -EFAULT if any byte is not RAM. */
+int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	while (len) {
+		struct nhv_slot *s = nhv_find_slot(vm, gpa);
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		void *p;
+
+		if (!s)
+			return -EFAULT;
+		p = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
+		memcpy(buf, p + off, n);
+		kunmap_local(p);
+		buf += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int nhv_set_memory(struct nhv_vm *vm, const void __user *up)
+{
+	struct nhv_memory m;
+	struct nhv_slot *s;
+	unsigned long done = 0;
+	int i, r;
+
+	if (copy_from_user(&m, up, sizeof(m)))
+		return -EFAULT;
+	if (m.flags || m.slot >= NHV_MAX_MEM_SLOTS)
+		return -EINVAL;
+	if (!m.size || !PAGE_ALIGNED(m.size) || !PAGE_ALIGNED(m.guest_phys) ||
+	    !PAGE_ALIGNED(m.user_addr))
+		return -EINVAL;
+	if (m.size > NHV_MAX_GUEST_PHYS ||
+	    m.guest_phys > NHV_MAX_GUEST_PHYS - m.size)
+		return -ERANGE;
+	if (m.user_addr + m.size < m.user_addr ||
+	    !access_ok((void __user *)(unsigned long)m.user_addr, m.size))
+		return -EFAULT;
+
+	mutex_lock(&vm->lock);
+	r = -EEXIST;
+	if (vm->nslots_used & BIT(m.slot))
+		goto out;
+	for (i = 0; i < NHV_MAX_MEM_SLOTS; i++) {
+		struct nhv_slot *o = &vm->slots[i];
+
+		if (!(vm->nslots_used & BIT(i)))
+			continue;
+		if (m.guest_phys < o->gpa + o->size &&
+		    o->gpa < m.guest_phys + m.size)
+			goto out;
+	}
+	s = &vm->slots[m.slot];
+	s->npages = m.size >> PAGE_SHIFT;
+	s->pages = kvcalloc(s->npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
+	r = -ENOMEM;
+	if (!s->pages)
+		goto out;
+	while (done < s->npages) {
+		long got = pin_user_pages_fast(m.user_addr + (done << PAGE_SHIFT),
+					       min(s->npages - done, 4096UL),
+					       FOLL_WRITE | FOLL_LONGTERM,
+					       s->pages + done);
+		if (got <= 0) {
+			r = got ? got : -EFAULT;
+			goto unpin;
+		}
+		done += got;
+	}
+	s->gpa = m.guest_phys;
+	s->size = m.size;
+	s->uaddr = m.user_addr;
+	r = nhv_pt_map_slot(vm, s);
+	if (r)
+		goto unpin;
+	smp_store_release(&vm->nslots_used, vm->nslots_used | BIT(m.slot));
+	mutex_unlock(&vm->lock);
+	return 0;
+unpin:
+	/* nhv_pt_map_slot() writes no entry unless it can write them all. */
+	unpin_user_pages(s->pages, done);
+	kvfree(s->pages);
+	memset(s, 0, sizeof(*s));
+out:
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+static int nhv_set_io_exits(struct nhv_vm *vm, const void __user *up)
+{
+	unsigned long *b = bitmap_alloc(65536, GFP_KERNEL_ACCOUNT);
+	int i;
+
+	if (!b)
+		return -ENOMEM;
+	if (copy_from_user(b, up, 65536 / 8)) {
+		bitmap_free(b);
+		return -EFAULT;
+	}
+	/* Readers test single bits; a word-by-word copy is enough. */
+	for (i = 0; i < BITS_TO_LONGS(65536); i++)
+		WRITE_ONCE(vm->io_exits[i], b[i]);
+	bitmap_free(b);
+	return 0;
+}
+
+static long nhv_vm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct nhv_vm *vm = f->private_data;
+	void __user *up = (void __user *)arg;
+
+	switch (cmd) {
+	case NHV_SET_MEMORY:
+		return nhv_set_memory(vm, up);
+	case NHV_SET_CPUID:
+		return nhv_set_cpuid(vm, up);
+	case NHV_SET_IO_EXITS:
+		return nhv_set_io_exits(vm, up);
+	case NHV_CREATE_VCPU:
+		return nhv_create_vcpu(vm, arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int nhv_vm_release(struct inode *inode, struct file *f)
+{
+	nhv_vm_put(f->private_data);
+	return 0;
+}
+
+static const struct file_operations nhv_vm_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = nhv_vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = nhv_vm_release,
+	.llseek = noop_llseek,
+};
+
+long nhv_create_vm(void)
+{
+	struct nhv_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	int r;
+
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	vm->io_exits = bitmap_zalloc(65536, GFP_KERNEL_ACCOUNT);
+	if (!vm->io_exits) {
+		kfree(vm);
+		return -ENOMEM;
+	}
+	r = nhv_pt_init(vm);
+	if (r)
+		goto free;
+	r = nhv_ops->vm_init(vm);
+	if (r)
+		goto free_pt;
+	r = anon_inode_getfd("nhv-vm", &nhv_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (r < 0)
+		goto destroy;
+	return r;
+destroy:
+	nhv_ops->vm_destroy(vm);
+free_pt:
+	nhv_pt_free(vm);
+free:
+	bitmap_free(vm->io_exits);
+	kfree(vm);
+	return r;
+}
