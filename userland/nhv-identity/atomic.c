@@ -12,9 +12,14 @@
 
 void fault_point(const char *step)
 {
-	const char *want = getenv("NHV_FAULT_STEP");
+	fault_point_for(step, "");
+}
 
-	if (want && strcmp(want, step) == 0) {
+void fault_point_for(const char *step, const char *path)
+{
+	const char *want = getenv("NHV_FAULT_STEP"), *match = getenv("NHV_FAULT_MATCH");
+
+	if (want && strcmp(want, step) == 0 && (!match || strstr(path, match))) {
 		fprintf(stderr, "nhv: fault injected after step %s\n", step);
 		fflush(stderr);
 		raise(SIGKILL);
@@ -77,16 +82,16 @@ int atomic_write_file(const char *path, const void *buf, size_t len, unsigned mo
 		errno = saved;
 		return -1;
 	}
-	fault_point("temp-created");
+	fault_point_for("temp-created", path);
 	if (write_all(fd, buf, len / 2) < 0)
 		goto fail;
-	fault_point("temp-half-written");
+	fault_point_for("temp-half-written", path);
 	if (write_all(fd, (const char *)buf + len / 2, len - len / 2) < 0)
 		goto fail;
-	fault_point("temp-written");
+	fault_point_for("temp-written", path);
 	if (fsync(fd) < 0)
 		goto fail;
-	fault_point("temp-synced");
+	fault_point_for("temp-synced", path);
 	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
@@ -94,14 +99,14 @@ int atomic_write_file(const char *path, const void *buf, size_t len, unsigned mo
 	fd = -1;
 	if (rename(tmp, path) < 0)
 		goto fail;
-	fault_point("renamed");
+	fault_point_for("renamed", path);
 	if (fsync_dir_of(path) < 0) {
 		saved = errno;
 		fprintf(stderr, "nhv: cannot fsync the directory of %s: %s\n", path, strerror(errno));
 		errno = saved;
 		return -1;
 	}
-	fault_point("dir-synced");
+	fault_point_for("dir-synced", path);
 	return 0;
 fail:
 	saved = errno;

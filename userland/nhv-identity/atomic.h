@@ -7,7 +7,9 @@
  * Fault injection for tests: when the environment variable NHV_FAULT_STEP
  * names a step, the process kills itself with SIGKILL right after it:
  *   temp-created  temp-half-written  temp-written  temp-synced  renamed  dir-synced
- * (fault_point() is also called by other writers with their own step names.)
+ * and, when NHV_FAULT_MATCH is set too, only while writing a path that
+ * contains it.  (fault_point() is also called by other writers with their
+ * own step names.)
  */
 #ifndef NHV_ATOMIC_H
 #define NHV_ATOMIC_H
@@ -19,6 +21,7 @@ int atomic_write_file(const char *path, const void *buf, size_t len, unsigned mo
 
 /* Kills the process when NHV_FAULT_STEP equals step. */
 void fault_point(const char *step);
+void fault_point_for(const char *step, const char *path);
 
 /* Reads a whole file (at most max bytes) into a malloc'd buffer, NUL-terminated. */
 char *read_file(const char *path, size_t max, size_t *len);
