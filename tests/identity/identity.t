@@ -1,6 +1,6 @@
 #!/bin/sh
 # nhv-identity boot, run for real against a fake /sys, /proc, /etc, /run and
-# data disk folder (NHV_ROOT): new, same, moved, cloned; L2 .vmx files
+# data disk folder (NHV_SYSROOT): new, same, moved, cloned; L2 .vmx files
 # renewed in place; hostname rule; corrupt identity kept as .bad; the EFI
 # variable and RAM stores; unreadable DMI; and the identity write killed
 # after every step of the atomic write.
@@ -14,7 +14,7 @@ ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok 
 check() { desc=$1; shift; if "$@" >/dev/null 2>&1; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
 
 R=$T/root
-export NHV_ROOT=$R
+export NHV_SYSROOT=$R
 mkroot() {
 	rm -rf "$R"
 	mkdir -p "$R/sys/class/dmi/id" "$R/sys/class/net/eth0/device" "$R/sys/class/net/eth1/device" \

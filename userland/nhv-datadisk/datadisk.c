@@ -313,14 +313,32 @@ int datadisk_format(const char *disk, char *part, size_t partsize, char *why, si
 	return run_mke2fs(part, why, whysize);
 }
 
+static void load_ext4(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execlp("modprobe", "modprobe", "-q", "ext4", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 int datadisk_mount(const char *dev, const char *dir, char *why, size_t whysize)
 {
 	static const char *const types[] = { "ext4", "ext2" };
 
 	mkdir(dir, 0755);
-	for (size_t i = 0; i < 2; i++)
-		if (mount(dev, dir, types[i], MS_NOATIME, NULL) == 0)
-			return 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < 2; i++)
+			if (mount(dev, dir, types[i], MS_NOATIME, NULL) == 0)
+				return 0;
+		/* ENODEV: the kernel has no ext4 driver yet (it is a module in Debian's kernel). */
+		if (errno != ENODEV || pass)
+			break;
+		load_ext4();
+	}
 	snprintf(why, whysize, "cannot mount %s on %s as ext4/ext2: %s (is ext4.ko loaded?)",
 		 dev, dir, strerror(errno));
 	return -1;

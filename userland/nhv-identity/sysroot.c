@@ -6,7 +6,7 @@
 
 const char *sysroot(const char *abs, char *buf, size_t size)
 {
-	const char *root = getenv("NHV_ROOT");
+	const char *root = getenv("NHV_SYSROOT");
 
 	snprintf(buf, size, "%s%s", root ? root : "", abs);
 	return buf;
@@ -14,7 +14,7 @@ const char *sysroot(const char *abs, char *buf, size_t size)
 
 int sysroot_is_fake(void)
 {
-	const char *root = getenv("NHV_ROOT");
+	const char *root = getenv("NHV_SYSROOT");
 
 	return root && root[0];
 }

@@ -1,8 +1,8 @@
 /*
  * sysroot.h - every absolute path nhv-identity touches goes through
- * sysroot(), which puts $NHV_ROOT in front when it is set.  Tests run the
+ * sysroot(), which puts $NHV_SYSROOT in front when it is set.  Tests run the
  * real program against a fake /sys, /proc, /etc and /run that way; with
- * NHV_ROOT set, nothing is mounted, no ioctl reaches a NIC and the
+ * NHV_SYSROOT set, nothing is mounted, no ioctl reaches a NIC and the
  * hostname of the machine running the test is left alone.
  */
 #ifndef NHV_SYSROOT_H
