@@ -17,7 +17,7 @@
 
 #define BIT(n) (1ULL << (n))
 
-static void set_if(struct facts *f, enum num_fact id, int cond, enum fact_source src)
+static void set_if(struct facts *f, enum num_fact id, uint64_t cond, enum fact_source src)
 {
 	fact_set(f, id, cond ? 1 : 0, src);
 }
@@ -63,7 +63,7 @@ static void derive_intel_msr(struct facts *f)
 		set_if(f, N_VMX_LOCKED_OFF, (v & BIT(0)) && !(v & BIT(2)), SRC_MSR);
 	}
 	if (fact_known(f, pin))
-		set_if(f, N_POSTED_INTR, f->n[pin].v & BIT(32 + 7), SRC_MSR);
+		set_if(f, N_POSTED_INTR, (f->n[pin].v & BIT(32 + 7)) != 0, SRC_MSR);
 	if (!fact_known(f, proc))
 		return;
 	if (!(f->n[proc].v & BIT(63))) {

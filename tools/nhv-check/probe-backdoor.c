@@ -92,8 +92,10 @@ static void not_available(struct facts *f, enum fact_reason why)
 void probe_backdoor(struct facts *f)
 {
 	struct bd_regs r;
-	int have_io = ioperm(BDOOR_PORT, 1, 1) == 0;
+	int have_port = ioperm(BDOOR_PORT, 1, 1) == 0;
 	int io_errno = errno;
+	int have_iopl = !have_port && iopl(3) == 0;
+	int have_io = have_port || have_iopl;
 
 	/* GETVERSION: ECX[31:16] = 0xFFFF lets an old VMX that sets no type show it. */
 	if (bd_call(0xffff0000U | CMD_GETVERSION, &r)) {
@@ -105,7 +107,8 @@ void probe_backdoor(struct facts *f)
 			fact_set(f, N_BD_PRESENT, 0, SRC_BACKDOOR);
 		} else {
 			not_available(f, geteuid() != 0 ? FR_NOT_ROOT
-					 : io_errno == EPERM ? FR_NO_IO_PRIVILEGE : FR_IO_ERROR);
+					 : io_errno == EPERM || io_errno == ENOSYS ? FR_NO_IO_PRIVILEGE
+					 : FR_IO_ERROR);
 		}
 		goto out;
 	}
@@ -135,6 +138,8 @@ void probe_backdoor(struct facts *f)
 	else
 		fact_unavail(f, N_BD_NESTING, FR_IO_ERROR, SRC_BACKDOOR);
 out:
-	if (have_io)
+	if (have_port)
 		ioperm(BDOOR_PORT, 1, 0);
+	if (have_iopl)
+		iopl(0);
 }

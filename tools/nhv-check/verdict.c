@@ -73,6 +73,13 @@ static void judge_intel(const struct facts *f, struct verdict_r *v)
 		     (unsigned long long)f->n[N_MSR_FEATURE_CONTROL].v);
 		return;
 	}
+	if (!fact_known(f, N_MSR_FEATURE_CONTROL) && fact_yes(f, N_VMX_HIDDEN_BY_KERNEL)) {
+		worse(v, V_NOT_CAPABLE);
+		item(v, IK_REASON, "locked-by-firmware",
+		     "CPUID shows VMX but the kernel removed 'vmx' from /proc/cpuinfo: firmware left VT-x "
+		     "disabled (dmesg: \"VMX (outside TXT) disabled by BIOS\")");
+		return;
+	}
 	if (msr_unanswered(f, N_MSR_FEATURE_CONTROL, &why)) {
 		less_sure(v, C_MEDIUM);
 		if (why != FR_NONE)
@@ -184,11 +191,6 @@ void verdict_compute(const struct facts *f, struct verdict_r *v)
 		judge_intel(f, v);
 	} else if (fact_yes(f, N_HW_SVM)) {
 		judge_amd(f, v);
-	} else if (fact_yes(f, N_VMX_HIDDEN_BY_KERNEL)) {
-		v->verdict = V_NOT_CAPABLE;
-		item(v, IK_REASON, "locked-by-firmware",
-		     "CPUID shows VMX but the kernel removed 'vmx' from /proc/cpuinfo: firmware left VT-x "
-		     "disabled (dmesg: \"VMX (outside TXT) disabled by BIOS\")");
 	} else if (!fact_known(f, N_HW_VMX) && !fact_known(f, N_HW_SVM)) {
 		v->verdict = V_NOT_CAPABLE;
 		less_sure(v, C_LOW);

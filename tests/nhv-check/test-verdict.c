@@ -1,0 +1,420 @@
+/*
+ * test-verdict.c - verdict, hypervisor naming and remediation from
+ * hand-built facts (no hardware): ready, degraded without EPT/NPT/VPID,
+ * not-capable locked by firmware, hypervisor bit hidden, Hyper-V without
+ * nested, VMware ESX vs Workstation texts, every hypervisor signature,
+ * and the --brief format.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/lib/tap.h"
+#include "tools/nhv-check/derive.h"
+#include "tools/nhv-check/output.h"
+#include "tools/nhv-check/report.h"
+
+static struct facts F;
+static struct report R;
+
+#define BIT(n) (1ULL << (n))
+
+/* A live, root Intel machine under hypervisor `sig` with VT-x, EPT, VPID,
+ * unrestricted guest (secondary controls in the allowed-1 half). */
+static void intel(const char *sig)
+{
+	facts_init(&F);
+	F.origin = ORIGIN_LIVE;
+	fact_set(&F, N_ROOT, 1, SRC_NONE);
+	fact_set_str(&F, S_CPU_VENDOR, "GenuineIntel", SRC_CPUID);
+	fact_set(&F, N_CPUID_VMX, 1, SRC_CPUID);
+	fact_set(&F, N_CPUID_SVM, 0, SRC_CPUID);
+	fact_set(&F, N_CPUID_HV_BIT, sig != NULL, SRC_CPUID);
+	if (sig)
+		fact_set_str(&F, S_HV_SIG, sig, SRC_CPUID);
+	fact_set(&F, N_MSR_FEATURE_CONTROL, 0x5, SRC_MSR);
+	fact_set(&F, msr_vmx_fact(0x481), BIT(32 + 7), SRC_MSR);
+	fact_set(&F, msr_vmx_fact(0x482), BIT(63), SRC_MSR);
+	fact_set(&F, msr_vmx_fact(0x48b), (BIT(1) | BIT(5) | BIT(7) | BIT(8) | BIT(9) | BIT(14)) << 32, SRC_MSR);
+	fact_set(&F, msr_vmx_fact(0x48c), BIT(16) | BIT(17) | BIT(21), SRC_MSR);
+	fact_set(&F, N_MSR_CPUS_FC_DIFFER, 0, SRC_MSR);
+	fact_set(&F, N_BD_PRESENT, 0, SRC_BACKDOOR);
+}
+
+static void amd(const char *sig, uint32_t svm_edx, uint64_t vm_cr)
+{
+	facts_init(&F);
+	F.origin = ORIGIN_LIVE;
+	fact_set(&F, N_ROOT, 1, SRC_NONE);
+	fact_set_str(&F, S_CPU_VENDOR, "AuthenticAMD", SRC_CPUID);
+	fact_set(&F, N_CPUID_VMX, 0, SRC_CPUID);
+	fact_set(&F, N_CPUID_SVM, 1, SRC_CPUID);
+	fact_set(&F, N_CPUID_HV_BIT, sig != NULL, SRC_CPUID);
+	if (sig)
+		fact_set_str(&F, S_HV_SIG, sig, SRC_CPUID);
+	fact_set(&F, N_SVM_EDX, svm_edx, SRC_CPUID);
+	fact_set(&F, N_MSR_VM_CR, vm_cr, SRC_MSR);
+}
+
+static void no_hv_virt(const char *sig)
+{
+	intel(sig);
+	fact_set(&F, N_CPUID_VMX, 0, SRC_CPUID);
+}
+
+static void judge(void)
+{
+	facts_derive(&F);
+	report_build(&F, &R);
+}
+
+static int has_reason(const char *code)
+{
+	for (int i = 0; i < R.verdict.nitems; i++)
+		if (strcmp(R.verdict.items[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does any remediation text contain `needle`? */
+static int remedy_has(const char *needle)
+{
+	for (int i = 0; i < R.remedy.n; i++)
+		if (strstr(R.remedy.items[i].text, needle))
+			return 1;
+	return 0;
+}
+
+static void test_ready(void)
+{
+	intel("KVMKVMKVM\\x00\\x00\\x00");
+	judge();
+	tap_is_str(verdict_name(R.verdict.verdict), "ready", "Intel VT-x with EPT, VPID, UG: ready");
+	tap_is_int(R.verdict.verdict, 0, "ready exits 0");
+	tap_is_str(confidence_name(R.verdict.confidence), "high", "MSRs read: confidence high");
+	tap_is_str(R.verdict.paging, "ept", "nested paging is ept");
+	tap_ok(fact_yes(&F, N_EPT_AD) && fact_yes(&F, N_EPT_2M) && fact_yes(&F, N_EPT_1G),
+	       "EPT A/D, 2M, 1G pages from IA32_VMX_EPT_VPID_CAP bits 21, 16, 17");
+	tap_ok(fact_yes(&F, N_VMCS_SHADOWING) && fact_yes(&F, N_APIC_VIRT) && fact_yes(&F, N_POSTED_INTR),
+	       "VMCS shadowing, APIC virtualization, posted interrupts from the control MSRs");
+	tap_is_str(R.hv.name, "kvm", "KVMKVMKVM signature names kvm");
+	tap_ok(!has_reason("no-ept") && R.remedy.n == 0, "ready on KVM needs no remediation");
+}
+
+static void test_degraded(void)
+{
+	intel("VMwareVMware");
+	fact_set(&F, msr_vmx_fact(0x48b), (BIT(5) | BIT(7)) << 32, SRC_MSR);
+	judge();
+	tap_is_str(verdict_name(R.verdict.verdict), "degraded", "VT-x without EPT: degraded");
+	tap_is_int(R.verdict.verdict, 1, "degraded exits 1");
+	tap_ok(has_reason("no-ept"), "reason no-ept");
+	int cost = 0;
+	for (int i = 0; i < R.verdict.nitems; i++)
+		cost |= R.verdict.items[i].kind == IK_COST && strstr(R.verdict.items[i].text, "shadow page tables");
+	tap_ok(cost, "the cost of missing EPT is stated (shadow page tables)");
+	tap_ok(fact_no(&F, N_EPT_AD) && fact_no(&F, N_EPT_1G), "no EPT means no EPT A/D or 1G pages");
+	tap_ok(remedy_has("monitor.virtual_mmu"), "VMware without EPT: remediation names monitor.virtual_mmu");
+
+	intel("KVMKVMKVM");
+	fact_set(&F, msr_vmx_fact(0x48b), (BIT(1) | BIT(7)) << 32, SRC_MSR);
+	judge();
+	tap_ok(R.verdict.verdict == V_DEGRADED && has_reason("no-vpid"), "VT-x with EPT but no VPID: degraded, no-vpid");
+	tap_ok(remedy_has("kvm_intel/parameters/vpid"), "KVM without VPID: remediation checks kvm_intel vpid");
+
+	intel("KVMKVMKVM");
+	fact_set(&F, msr_vmx_fact(0x48b), (BIT(1) | BIT(5)) << 32, SRC_MSR);
+	judge();
+	tap_ok(R.verdict.verdict == V_DEGRADED && has_reason("no-unrestricted-guest"),
+	       "VT-x with EPT but no unrestricted guest: degraded");
+
+	intel("KVMKVMKVM");
+	fact_set(&F, msr_vmx_fact(0x482), 0, SRC_MSR);
+	judge();
+	tap_ok(R.verdict.verdict == V_DEGRADED && fact_no(&F, N_EPT),
+	       "no secondary controls (0x482 bit 63 clear): no EPT, degraded");
+
+	intel("KVMKVMKVM");
+	fact_set(&F, N_MSR_CPUS_FC_DIFFER, 1, SRC_MSR);
+	judge();
+	tap_ok(R.verdict.verdict == V_DEGRADED && has_reason("feature-control-differs"),
+	       "IA32_FEATURE_CONTROL differing between CPUs: degraded");
+}
+
+static void test_locked(void)
+{
+	intel(NULL);
+	fact_set(&F, N_MSR_FEATURE_CONTROL, 0x1, SRC_MSR);
+	judge();
+	tap_is_str(verdict_name(R.verdict.verdict), "not-capable", "FEATURE_CONTROL locked, VMX off: not-capable");
+	tap_is_int(R.verdict.verdict, 2, "not-capable exits 2");
+	tap_ok(has_reason("locked-by-firmware"), "reason locked-by-firmware");
+	tap_is_str(R.hv.name, "none", "no hypervisor bit, no signature: none");
+	tap_ok(remedy_has("BIOS/UEFI setup") && remedy_has("Intel Virtualization Technology") &&
+	       remedy_has("power the machine off completely"),
+	       "bare-metal firmware lock: enable VT-x in setup and power-cycle");
+
+	intel(NULL);
+	fact_set(&F, N_MSR_FEATURE_CONTROL, 0x0, SRC_MSR);
+	judge();
+	tap_ok(R.verdict.verdict == V_READY, "FEATURE_CONTROL unlocked (0): not locked off, ready");
+
+	intel("VMwareVMware");
+	fact_set(&F, N_MSR_FEATURE_CONTROL, 0x1, SRC_MSR);
+	judge();
+	tap_ok(remedy_has("presents VT-x locked off") && remedy_has("vhv.enable"),
+	       "firmware lock inside VMware: names the outer hypervisor and vhv.enable");
+
+	amd(NULL, 1, 0x18);
+	judge();
+	tap_ok(R.verdict.verdict == V_NOT_CAPABLE && has_reason("locked-by-firmware"),
+	       "AMD VM_CR.SVMDIS set: not-capable, locked-by-firmware");
+	tap_ok(remedy_has("SVM Mode"), "AMD firmware remediation names SVM Mode");
+
+	intel(NULL);
+	fact_set(&F, N_CPUID_VMX, 1, SRC_CPUID);
+	fact_unavail(&F, N_MSR_FEATURE_CONTROL, FR_NOT_ROOT, SRC_MSR);
+	fact_set_str(&F, S_CPUINFO_FLAGS, "fpu vme de pse tsc msr", SRC_CPUINFO);
+	judge();
+	tap_ok(R.verdict.verdict == V_NOT_CAPABLE && has_reason("locked-by-firmware") &&
+	       fact_yes(&F, N_VMX_HIDDEN_BY_KERNEL),
+	       "CPUID has VMX, kernel hid vmx from /proc/cpuinfo: firmware left it off");
+}
+
+static void test_confidence(void)
+{
+	intel("KVMKVMKVM");
+	fact_set(&F, N_ROOT, 0, SRC_NONE);
+	fact_unavail(&F, N_MSR_FEATURE_CONTROL, FR_NOT_ROOT, SRC_MSR);
+	for (int i = N_MSR_VMX_FIRST; i <= N_MSR_VMX_LAST; i++)
+		fact_unavail(&F, (enum num_fact)i, FR_NOT_ROOT, SRC_MSR);
+	fact_set_str(&F, S_CPUINFO_FLAGS, "fpu vmx ept vpid ept_ad hypervisor", SRC_CPUINFO);
+	fact_set_str(&F, S_CPUINFO_VMX_FLAGS, "vnmi ept vpid unrestricted_guest ept_1gb", SRC_CPUINFO);
+	judge();
+	tap_ok(R.verdict.verdict == V_READY, "MSRs unreadable, /proc/cpuinfo shows ept: ready");
+	tap_is_str(confidence_name(R.verdict.confidence), "medium", "unreadable MSRs lower the confidence");
+	int note = 0;
+	for (int i = 0; i < R.verdict.nitems; i++)
+		note |= strcmp(R.verdict.items[i].code, "msr-unreadable") == 0 &&
+			strstr(R.verdict.items[i].text, "not-root") != NULL;
+	tap_ok(note, "the report says the MSRs were unreadable and why (not-root)");
+	tap_ok(has_reason("not-root"), "not-root note");
+	tap_ok(fact_yes(&F, N_UNRESTRICTED_GUEST) && fact_yes(&F, N_EPT_1G) && fact_no(&F, N_VMCS_SHADOWING),
+	       "vmx flags line gives unrestricted guest, 1G EPT pages, no shadow VMCS");
+	tap_is_int(F.n[N_EPT].src, SRC_CPUINFO, "EPT is known from /proc/cpuinfo, not guessed");
+
+	intel("KVMKVMKVM");
+	for (int i = N_MSR_VMX_FIRST; i <= N_MSR_VMX_LAST; i++)
+		fact_unavail(&F, (enum num_fact)i, FR_NO_MSR_DRIVER, SRC_MSR);
+	judge();
+	tap_ok(R.verdict.verdict == V_DEGRADED && has_reason("ept-unknown"), "EPT not determinable: degraded, ept-unknown");
+	tap_is_str(confidence_name(R.verdict.confidence), "low", "EPT unknown: confidence low");
+
+	facts_init(&F);
+	F.origin = ORIGIN_CPUINFO;
+	judge();
+	tap_ok(R.verdict.verdict == V_NOT_CAPABLE && has_reason("no-cpu-flags") && R.verdict.confidence == C_LOW,
+	       "no CPU flags at all: not-capable with low confidence, not a guess");
+}
+
+static void test_amd(void)
+{
+	amd("KVMKVMKVM", 0x1 | 0x8, 0);
+	judge();
+	tap_ok(R.verdict.verdict == V_READY && strcmp(R.verdict.paging, "npt") == 0, "AMD-V with NPT: ready");
+	amd("TCGTCGTCGTCG", 0x8, 0);
+	judge();
+	tap_ok(R.verdict.verdict == V_DEGRADED && has_reason("no-npt"), "AMD-V without NPT: degraded, no-npt");
+	tap_is_str(R.hv.name, "qemu", "TCGTCGTCGTCG names qemu");
+	tap_ok(remedy_has("+npt"), "QEMU TCG without NPT: remediation adds +npt");
+}
+
+static void test_hidden_bit(void)
+{
+	no_hv_virt(NULL);
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "VMware, Inc.", SRC_DMI);
+	fact_set_str(&F, S_DMI_PRODUCT_NAME, "VMware Virtual Platform", SRC_DMI);
+	fact_set(&F, N_BD_PRESENT, 1, SRC_BACKDOOR);
+	fact_set(&F, N_BD_VERSION, 6, SRC_BACKDOOR);
+	fact_set(&F, N_BD_TYPE, 4, SRC_BACKDOOR);
+	judge();
+	tap_is_str(R.hv.name, "vmware", "hypervisor bit hidden: DMI + backdoor still name vmware");
+	tap_ok(R.hv.hv_bit_hidden, "the hidden hypervisor bit is reported");
+	tap_ok(remedy_has("hypervisor.cpuid.v0"), "remediation explains hypervisor.cpuid.v0");
+	tap_is_str(R.hv.product, "Workstation", "backdoor type 4 is Workstation");
+
+	no_hv_virt(NULL);
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "Dell Inc.", SRC_DMI);
+	judge();
+	tap_ok(strcmp(R.hv.name, "none") == 0 && !R.hv.hv_bit_hidden, "no bit, no VMware signals: none, nothing hidden");
+}
+
+static void test_hyperv(void)
+{
+	no_hv_virt("Microsoft Hv");
+	judge();
+	tap_is_str(R.hv.name, "microsoft", "Microsoft Hv names microsoft");
+	tap_ok(R.verdict.verdict == V_NOT_CAPABLE && has_reason("no-hw-virt"), "Hyper-V without nested: not-capable");
+	tap_ok(remedy_has("Set-VMProcessor -VMName <VM> -ExposeVirtualizationExtensions $true"),
+	       "Hyper-V remediation: Set-VMProcessor -ExposeVirtualizationExtensions $true");
+	tap_ok(remedy_has("MacAddressSpoofing"), "Hyper-V L2 networking: MAC address spoofing");
+
+	no_hv_virt("Microsoft Hv");
+	fact_set_str(&F, S_HV_SIG2, "KVMKVMKVM\\x00\\x00\\x00", SRC_CPUID);
+	judge();
+	tap_is_str(R.hv.name, "kvm", "Microsoft Hv with KVM at 0x40000100 (enlightenments) names kvm");
+}
+
+static void vmware(int type, int hwversion)
+{
+	no_hv_virt("VMwareVMware");
+	fact_set(&F, N_BD_PRESENT, 1, SRC_BACKDOOR);
+	fact_set(&F, N_BD_VERSION, 6, SRC_BACKDOOR);
+	if (type >= 0)
+		fact_set(&F, N_BD_TYPE, (uint64_t)type, SRC_BACKDOOR);
+	if (hwversion >= 0)
+		fact_set(&F, N_BD_HWVERSION, (uint64_t)hwversion, SRC_BACKDOOR);
+	judge();
+}
+
+static void test_vmware(void)
+{
+	vmware(2, 19);
+	tap_is_str(R.hv.product, "ESX", "backdoor type 2 is ESX");
+	tap_ok(remedy_has("Expose hardware assisted virtualization to the guest OS"), "ESXi: the vSphere checkbox");
+	tap_ok(!remedy_has("Virtualize Intel VT-x/EPT or AMD-V/RVI"), "ESXi: no Workstation checkbox");
+	tap_ok(!remedy_has("vhv.allow"), "ESXi with hardware version 19: no ESXi 5.0 vhv.allow text");
+	tap_ok(remedy_has("EVC"), "ESXi: EVC cluster masking is mentioned");
+	tap_ok(remedy_has("Promiscuous mode = Accept") && remedy_has("Forged transmits = Accept"),
+	       "ESXi: vSwitch advice for L2 networking");
+
+	vmware(2, 8);
+	tap_ok(remedy_has("vhv.allow = \"TRUE\"") && remedy_has("/etc/vmware/config"),
+	       "ESXi with hardware version 8: ESXi 5.0 vhv.allow in /etc/vmware/config");
+	tap_ok(remedy_has("hardware version 8: upgrade"), "hardware version below 9 is called out");
+
+	vmware(4, 19);
+	tap_is_str(R.hv.product, "Workstation", "backdoor type 4 is Workstation");
+	tap_ok(remedy_has("Virtualize Intel VT-x/EPT or AMD-V/RVI") && remedy_has("vhv.enable = \"TRUE\""),
+	       "Workstation: the processor checkbox and vhv.enable");
+	tap_ok(!remedy_has("Expose hardware assisted virtualization"), "Workstation: no vSphere text");
+	tap_ok(!remedy_has("Promiscuous mode = Accept"), "Workstation: no vSwitch text");
+
+	vmware(-1, -1);
+	tap_ok(R.hv.product == NULL && remedy_has("Expose hardware assisted") && remedy_has("Virtualize Intel VT-x/EPT"),
+	       "VMware of unknown product: both ESXi and Workstation texts");
+
+	/* The VMware-like QEMU profile: TCG signature, VMware DMI, vmport backdoor. */
+	no_hv_virt("TCGTCGTCGTCG");
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "VMware, Inc.", SRC_DMI);
+	fact_set(&F, N_BD_PRESENT, 1, SRC_BACKDOOR);
+	fact_set(&F, N_BD_TYPE, 2, SRC_BACKDOOR);
+	judge();
+	tap_is_str(R.hv.name, "vmware", "TCG signature + VMware DMI + backdoor: vmware");
+	tap_ok(R.hv.nconflicts == 1, "the disagreeing CPUID signature is reported as a conflict");
+
+	no_hv_virt("TCGTCGTCGTCG");
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "VMware, Inc.", SRC_DMI);
+	fact_set(&F, N_BD_PRESENT, 0, SRC_BACKDOOR);
+	judge();
+	tap_is_str(R.hv.name, "qemu", "VMware DMI alone does not override a known signature");
+
+	vmware(2, 19);
+	fact_set(&F, N_BD_NESTING, 0xffffffff, SRC_BACKDOOR);
+	judge();
+	tap_ok(remedy_has("NESTING_CONTROL"), "no NESTING_CONTROL answer is reported");
+}
+
+static void test_signatures(void)
+{
+	static const struct {
+		const char *sig, *name;
+	} t[] = {
+		{ "VMwareVMware", "vmware" },       { "KVMKVMKVM\\x00\\x00\\x00", "kvm" }, { "KVMKVMKVM", "kvm" },
+		{ "Linux KVM Hv", "kvm" },         { "Microsoft Hv", "microsoft" },     { "XenVMMXenVMM", "xen" },
+		{ "VBoxVBoxVBox", "oracle" },       { "prl hyperv  ", "parallels" },     { " lrpepyh  vr", "parallels" },
+		{ "bhyve bhyve ", "bhyve" },        { "TCGTCGTCGTCG", "qemu" },          { "ACRNACRNACRN", "acrn" },
+		{ "Jailhouse\\x00\\x00\\x00", "jailhouse" }, { "QNXQVMBSQG", "qnx" },     { "SRESRESRESRE", "sre" },
+		{ "Apple VZ", "apple" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		no_hv_virt(t[i].sig);
+		judge();
+		tap_is_str(R.hv.name, t[i].name, "signature \"%s\" names %s", t[i].sig, t[i].name);
+	}
+	no_hv_virt("NotAKnownOne");
+	judge();
+	tap_is_str(R.hv.name, "unknown", "hypervisor bit with an unknown signature: unknown");
+	no_hv_virt(NULL);
+	fact_set(&F, N_CPUID_HV_BIT, 0, SRC_CPUID);
+	fact_set_str(&F, S_HV_SIG, "GenuineIntel", SRC_CPUID);
+	judge();
+	tap_is_str(R.hv.name, "none", "no hypervisor bit, leaf 0x40000000 garbage: none");
+}
+
+static void test_other_remedies(void)
+{
+	no_hv_virt("KVMKVMKVM");
+	judge();
+	tap_ok(remedy_has("nested=1") && remedy_has("-cpu host"), "KVM: nested=1 and -cpu host");
+	no_hv_virt("VBoxVBoxVBox");
+	judge();
+	tap_ok(remedy_has("--nested-hw-virt on"), "VirtualBox: --nested-hw-virt on");
+	no_hv_virt("XenVMMXenVMM");
+	judge();
+	tap_ok(remedy_has("nestedhvm=1"), "Xen: nestedhvm=1");
+	no_hv_virt("TCGTCGTCGTCG");
+	judge();
+	tap_ok(remedy_has("never VT-x"), "QEMU TCG: says VT-x is impossible, AMD-V possible");
+
+	intel("KVMKVMKVM");
+	fact_set(&F, N_SECURE_BOOT, 1, SRC_EFI);
+	judge();
+	tap_ok(remedy_has("Secure Boot is on") && remedy_has("nhv.ko"), "Secure Boot: explains signing nhv.ko");
+}
+
+static void test_brief(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	vmware(2, 19);
+	FILE *m = open_memstream(&buf, &len);
+	output_brief(m, &R);
+	fclose(m);
+	int lines = 0, good = 1;
+	for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+		lines++;
+		good &= strstr(l, "\t: ") != NULL;
+	}
+	tap_ok(lines >= 3 && lines <= 5, "--brief prints 3 to 5 lines (%d)", lines);
+	tap_ok(good, "--brief lines are key<TAB>: value");
+	free(buf);
+
+	buf = NULL;
+	intel("VMwareVMware");
+	judge();
+	m = open_memstream(&buf, &len);
+	output_brief(m, &R);
+	fclose(m);
+	tap_ok(strstr(buf, "verdict\t\t: ready (VT-x with EPT)") != NULL, "--brief ready line");
+	tap_ok(strstr(buf, "hypervisor\t: vmware") != NULL, "--brief hypervisor line");
+	free(buf);
+}
+
+int main(void)
+{
+	test_ready();
+	test_degraded();
+	test_locked();
+	test_confidence();
+	test_amd();
+	test_hidden_bit();
+	test_hyperv();
+	test_vmware();
+	test_signatures();
+	test_other_remedies();
+	test_brief();
+	return tap_done();
+}
