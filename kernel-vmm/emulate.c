@@ -7,6 +7,8 @@
  * C7, A0-A3) and MOVZX/MOVSX loads (0F B6, B7, BE, BF).  Anything else
  * stops the VM with NHV_INTERNAL_EMULATION.  Opcode facts: SDM vol. 2.
  */
+#define pr_fmt(fmt) "nhv: " fmt
+
 #include <linux/kernel.h>
 #include <asm/processor-flags.h>
 #include "nhv_core.h"
@@ -142,7 +144,12 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 	u8 ext = 0;
 
 	if (nhv_find_slot(v->vm, e->gpa)) {
+		u64 pt[NHV_PT_MAX_LEVELS];
+
 		/* RAM that faults: the nested tables are wrong, not the guest. */
+		nhv_pt_describe(v->vm, e->gpa, pt);
+		pr_err_ratelimited("nested fault on RAM at %#llx, error %#llx, entries %#llx %#llx %#llx %#llx %#llx\n",
+				   e->gpa, e->info1, pt[0], pt[1], pt[2], pt[3], pt[4]);
 		nhv_stop(v, NHV_INTERNAL_UNHANDLED, e->hw_code, e->gpa);
 		return 1;
 	}

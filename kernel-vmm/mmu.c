@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmu.c - nested page tables (AMD NPT, Intel EPT), written once for both:
- * four levels of 512 entries indexed by guest-physical bits 47:39, 38:30,
- * 29:21 and 20:12 (APM vol. 2 15.25.5; SDM vol. 3 29.3.2).  The backend
- * gives the entry formats.  A 2 MiB leaf is used where a slot's guest range
+ * levels of 512 entries indexed by guest-physical bits (56:48,) 47:39,
+ * 38:30, 29:21 and 20:12 (APM vol. 2 15.25.5; SDM vol. 3 29.3.2).  NPT
+ * walks as many levels as the host's own paging: five when the host runs
+ * with LA57.  The backend gives the entry formats.  A 2 MiB leaf is used where a slot's guest range
  * and its pinned pages are both 2 MiB aligned and physically contiguous.
  */
 #include <linux/mm.h>
@@ -46,7 +47,7 @@ static void pt_free_table(u64 *table, int level)
 void nhv_pt_free(struct nhv_vm *vm)
 {
 	if (vm->pt_root)
-		pt_free_table(vm->pt_root, NHV_PT_LEVELS);
+		pt_free_table(vm->pt_root, nhv_ops->pt_levels);
 	vm->pt_root = NULL;
 }
 
@@ -59,7 +60,7 @@ static u64 *pt_walk(struct nhv_vm *vm, u64 gpa, int level, bool alloc)
 	u64 *table = vm->pt_root;
 	int l;
 
-	for (l = NHV_PT_LEVELS; l > level; l--) {
+	for (l = nhv_ops->pt_levels; l > level; l--) {
 		u64 *e = &table[PT_INDEX(gpa, l)];
 
 		if (!nhv_ops->pt_present(*e)) {
@@ -120,4 +121,21 @@ int nhv_pt_map_slot(struct nhv_vm *vm, struct nhv_slot *s)
 		}
 	}
 	return 0;
+}
+
+/* For reports: the nested entries on the way to @gpa, root first. */
+void nhv_pt_describe(struct nhv_vm *vm, u64 gpa, u64 out[NHV_PT_MAX_LEVELS])
+{
+	u64 *table = vm->pt_root;
+	int l;
+
+	memset(out, 0, NHV_PT_MAX_LEVELS * sizeof(u64));
+	for (l = nhv_ops->pt_levels; l >= 1 && table; l--) {
+		u64 e = READ_ONCE(table[PT_INDEX(gpa, l)]);
+
+		out[nhv_ops->pt_levels - l] = e;
+		if (!nhv_ops->pt_present(e) || l == 1 || (l == 2 && (e & BIT_ULL(7))))
+			break;
+		table = __va(nhv_ops->pt_addr(e));
+	}
 }

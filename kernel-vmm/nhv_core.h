@@ -21,7 +21,8 @@
 #include <asm/fpu/types.h>
 #include <uapi/nhv.h>
 
-#define NHV_PT_LEVELS	4
+/* Nested page tables have 4 levels, or 5 when the host uses LA57 (NPT). */
+#define NHV_PT_MAX_LEVELS	5
 
 struct nhv_vm;
 struct nhv_vcpu;
@@ -83,6 +84,7 @@ struct nhv_event {
 struct nhv_ops {
 	const char *name;
 	u32 vendor;			/* NHV_VENDOR_* */
+	int pt_levels;			/* nested page-table depth */
 	int (*cpu_enable)(void);
 	void (*cpu_disable)(void);
 	void (*caps)(struct nhv_caps *caps);
@@ -183,6 +185,7 @@ int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len);
 int nhv_pt_init(struct nhv_vm *vm);
 void nhv_pt_free(struct nhv_vm *vm);
 int nhv_pt_map_slot(struct nhv_vm *vm, struct nhv_slot *slot);
+void nhv_pt_describe(struct nhv_vm *vm, u64 gpa, u64 out[NHV_PT_MAX_LEVELS]);
 
 /* vcpu.c */
 long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id);

@@ -155,7 +155,7 @@ struct vmcb {
 #define EXIT_XSETBV		0x08d
 #define EXIT_RDPRU		0x08e
 #define EXIT_NPF		0x400
-#define EXIT_INVALID		((u64)-1)
+#define EXIT_INVALID		0xffffffffULL	/* -1, as a 32-bit EXITCODE */
 
 /* IOIO EXITINFO1, 15.10.2. */
 #define IOIO_IN			BIT(0)
@@ -417,7 +417,9 @@ static void svm_iret_exit(struct nhv_vcpu *v, bool enable)
 static void svm_decode_exit(struct nhv_vcpu *v, struct vmcb *vmcb,
 			    struct nhv_exit *e)
 {
-	u64 code = vmcb->c.exit_code;
+	/* VMEXIT_INVALID is -1; some implementations store only 32 bits. */
+	u64 code = (u32)vmcb->c.exit_code == EXIT_INVALID ? EXIT_INVALID :
+		   vmcb->c.exit_code;
 
 	memset(e, 0, sizeof(*e));
 	e->hw_code = code;
@@ -555,10 +557,13 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 	if (nhv_host_xcr0 && v->xcr0 != nhv_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, nhv_host_xcr0);
 
-	v->regs.gpr[NHV_RAX] = vmcb->s.rax;
-	v->regs.gpr[NHV_RSP] = vmcb->s.rsp;
-	v->regs.rip = vmcb->s.rip;
-	v->regs.rflags = vmcb->s.rflags;
+	/* A refused VMRUN ran no guest code: keep the register cache. */
+	if ((u32)vmcb->c.exit_code != EXIT_INVALID) {
+		v->regs.gpr[NHV_RAX] = vmcb->s.rax;
+		v->regs.gpr[NHV_RSP] = vmcb->s.rsp;
+		v->regs.rip = vmcb->s.rip;
+		v->regs.rflags = vmcb->s.rflags;
+	}
 	s->exit_rip = v->regs.rip;
 
 	/* An event cut short by the exit is delivered again (15.7.2). */
@@ -663,7 +668,7 @@ static phys_addr_t npt_addr(u64 pte)
 	return __sme_clr(pte & PTE_PFN_MASK);
 }
 
-static const struct nhv_ops svm_ops = {
+static struct nhv_ops svm_ops = {
 	.name = "SVM",
 	.vendor = NHV_VENDOR_SVM,
 	.cpu_enable = svm_cpu_enable,
@@ -777,8 +782,10 @@ const struct nhv_ops *nhv_svm_probe(void)
 	memset(page_address(svm_msrpm), 0xff, 2 * PAGE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(passthrough); i++)
 		msrpm_allow(page_address(svm_msrpm), passthrough[i]);
-	pr_info("SVM: %u ASIDs, NRIP save %s, flush by ASID %s\n", svm_nr_asids,
-		svm_nrips ? "yes" : "no", svm_flush_by_asid ? "yes" : "no");
+	/* The nested walk has the host's depth (15.25.3): 5 levels with LA57. */
+	svm_ops.pt_levels = (__read_cr4() & X86_CR4_LA57) ? 5 : 4;
+	pr_info("SVM: %d-level NPT, %u ASIDs, NRIP save %s, flush by ASID %s\n", svm_ops.pt_levels,
+		svm_nr_asids, svm_nrips ? "yes" : "no", svm_flush_by_asid ? "yes" : "no");
 	return &svm_ops;
 }
 

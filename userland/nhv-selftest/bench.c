@@ -1,0 +1,185 @@
+/*
+ * bench.c - `nhv selftest --bench [--kvm]`: CPUID-exit and I/O-exit round
+ * trips per second for one long-mode guest loop, on nhv.ko or, with --kvm,
+ * on the kernel's KVM (/dev/kvm) with the same guest code and page tables.
+ * Prints one line per measure, "bench <hv> <measure> <exits> <seconds> <rate>",
+ * so a script can put the two side by side (tests/kernel-vmm/bench.sh).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/kvm.h>
+#include "nhvlib.h"
+#include "guests.h"
+#include "selftest.h"
+
+#define BENCH_MEM	(2u << 20)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void report(const char *hv, const char *what, long n, double secs)
+{
+	printf("bench %s %s %ld %.3f %.0f\n", hv, what, n, secs, n / secs);
+	fflush(stdout);
+}
+
+static int bench_nhv(int sysfd, int iterations)
+{
+	const struct guest *g[2] = { &g_bench_cpuid, &g_bench_io };
+	const char *names[2] = { "cpuid", "io" };
+	struct nhv_regs r;
+	struct tvm vm;
+	int k, x;
+
+	for (k = 0; k < 2; k++) {
+		long n = 0;
+		double t;
+
+		if (tvm_create(&vm, sysfd, BENCH_MEM)) {
+			fprintf(stderr, "bench: cannot create an nhv VM: %s\n", strerror(errno));
+			return 1;
+		}
+		tvm_load(&vm, GUEST_CODE, g[k]->start, GUEST_SIZE(*g[k]));
+		tvm_setup(&vm, MODE_LONG, GUEST_CODE);
+		tvm_io_ports(&vm, (uint16_t[]){ 0x10 }, 1);
+		tvm_get_regs(&vm, &r);
+		r.gpr[NHV_RCX] = iterations;
+		tvm_set_regs(&vm, &r);
+		t = now();
+		while ((x = tvm_run(&vm)) == NHV_EXIT_IO)
+			n++;
+		t = now() - t;
+		tvm_destroy(&vm);
+		if (x != NHV_EXIT_HLT) {
+			fprintf(stderr, "bench: nhv guest ended with exit %d\n", x);
+			return 1;
+		}
+		report("nhv", names[k], k ? n : iterations, t);
+	}
+	return 0;
+}
+
+static void kseg(struct kvm_segment *s, int code, int l)
+{
+	memset(s, 0, sizeof(*s));
+	s->limit = 0xffffffff;
+	s->selector = code ? 8 : 16;
+	s->type = code ? 11 : 3;
+	s->present = 1;
+	s->s = 1;
+	s->l = l;
+	s->db = !l;
+	s->g = 1;
+}
+
+static int bench_kvm(int iterations)
+{
+	const struct guest *g[2] = { &g_bench_cpuid, &g_bench_io };
+	const char *names[2] = { "cpuid", "io" };
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), k;
+	long runsize;
+
+	if (kvm < 0) {
+		fprintf(stderr, "bench: /dev/kvm: %s (modprobe kvm_amd or kvm_intel first)\n",
+			strerror(errno));
+		return 1;
+	}
+	runsize = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	for (k = 0; k < 2; k++) {
+		struct kvm_userspace_memory_region mr = { 0 };
+		struct kvm_sregs s;
+		struct kvm_regs r;
+		struct kvm_run *run;
+		uint8_t *mem;
+		uint64_t *pt;
+		int vm, cpu;
+		long n = 0;
+		double t;
+
+		vm = ioctl(kvm, KVM_CREATE_VM, 0);
+		mem = mmap(NULL, BENCH_MEM, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (vm < 0 || mem == MAP_FAILED) {
+			fprintf(stderr, "bench: KVM VM: %s\n", strerror(errno));
+			return 1;
+		}
+		mr.memory_size = BENCH_MEM;
+		mr.userspace_addr = (uintptr_t)mem;
+		ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr);
+		memcpy(mem + GUEST_CODE, g[k]->start, GUEST_SIZE(*g[k]));
+		pt = (uint64_t *)(mem + GUEST_PML4);
+		pt[0] = (GUEST_PML4 + 0x1000) | 3;
+		pt[512] = (GUEST_PML4 + 0x2000) | 3;
+		pt[1024] = 0x83;
+		cpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+		run = mmap(NULL, runsize, PROT_READ | PROT_WRITE, MAP_SHARED, cpu, 0);
+		if (cpu < 0 || run == MAP_FAILED) {
+			fprintf(stderr, "bench: KVM vCPU: %s\n", strerror(errno));
+			return 1;
+		}
+		ioctl(cpu, KVM_GET_SREGS, &s);
+		kseg(&s.cs, 1, 1);
+		kseg(&s.ds, 0, 0);
+		s.es = s.fs = s.gs = s.ss = s.ds;
+		s.cr0 = 0x80000011;
+		s.cr3 = GUEST_PML4;
+		s.cr4 = 0x20;
+		s.efer = 0x500;
+		ioctl(cpu, KVM_SET_SREGS, &s);
+		memset(&r, 0, sizeof(r));
+		r.rip = GUEST_CODE;
+		r.rsp = GUEST_STACK;
+		r.rflags = 2;
+		r.rcx = iterations;
+		ioctl(cpu, KVM_SET_REGS, &r);
+		t = now();
+		for (;;) {
+			if (ioctl(cpu, KVM_RUN, 0) < 0) {
+				fprintf(stderr, "bench: KVM_RUN: %s\n", strerror(errno));
+				return 1;
+			}
+			if (run->exit_reason != KVM_EXIT_IO)
+				break;
+			n++;
+		}
+		t = now() - t;
+		if (run->exit_reason != KVM_EXIT_HLT) {
+			fprintf(stderr, "bench: KVM guest ended with exit %u\n", run->exit_reason);
+			return 1;
+		}
+		report("kvm", names[k], k ? n : iterations, t);
+		munmap(run, runsize);
+		close(cpu);
+		close(vm);
+		munmap(mem, BENCH_MEM);
+	}
+	close(kvm);
+	return 0;
+}
+
+int run_bench(int sysfd, int iterations, int use_kvm)
+{
+	if (iterations <= 0) {
+		fprintf(stderr, "bench: --iterations must be positive\n");
+		return 2;
+	}
+	if (use_kvm)
+		return bench_kvm(iterations);
+	if (sysfd < 0) {
+		fprintf(stderr, "bench: /dev/nhv unavailable\n");
+		return 1;
+	}
+	return bench_nhv(sysfd, iterations);
+}

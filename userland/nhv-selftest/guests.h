@@ -1,0 +1,34 @@
+/*
+ * guests.h - the small guest programs nhv-selftest runs, assembled into the
+ * binary (guests.c).  Each is loaded at GUEST_CODE in guest-physical memory.
+ *
+ * Ports the guests use to talk back (all chosen as user-space exits):
+ *   0x10  "result" port: the guest reports a value
+ *   0x11  interrupt handler ran; AL = its vector
+ *   0x12  progress marker
+ *   0x13  #UD handler ran
+ *   0x14  #GP handler ran
+ *   0x1234 I/O round trip
+ */
+#ifndef NHV_SELFTEST_GUESTS_H
+#define NHV_SELFTEST_GUESTS_H
+
+#include <stddef.h>
+
+#define GUEST_CODE	0x1000
+#define GUEST_STACK	0x8000
+#define GUEST_PML4	0x2000
+#define GUEST_MMIO	0xd0000000u
+
+struct guest {
+	const unsigned char *start, *end;
+};
+
+#define GUEST_SIZE(g)	((size_t)((g).end - (g).start))
+
+extern const struct guest g_cpuid_real, g_io_real, g_hlt_irq_real,
+	g_irq_window_real, g_ud_real, g_gp_real, g_cpuid_prot, g_mmio_prot,
+	g_mmio_long, g_triple_prot, g_bench_cpuid, g_bench_io, g_isr_real,
+	g_ud_isr_real, g_gp_isr_real;
+
+#endif

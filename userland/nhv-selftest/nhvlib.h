@@ -1,0 +1,35 @@
+/*
+ * nhvlib.h - a thin user-space wrapper over /dev/nhv for nhv-selftest:
+ * open (loading nhv.ko if needed), one VM with RAM at guest-physical 0, one
+ * vCPU, and set-up of real, protected or long mode.
+ */
+#ifndef NHV_SELFTEST_NHVLIB_H
+#define NHV_SELFTEST_NHVLIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel-vmm/include/uapi/nhv.h"
+
+struct tvm {
+	int vmfd, cpufd;
+	struct nhv_run *run;
+	uint8_t *mem;
+	size_t memsize;
+	void *map;
+	size_t mapsize;
+};
+
+enum tmode { MODE_REAL, MODE_PROT, MODE_LONG };
+
+int nhv_open(const char *module, char *why, size_t whylen);
+int tvm_create(struct tvm *vm, int sysfd, size_t memsize);
+void tvm_destroy(struct tvm *vm);
+void tvm_load(struct tvm *vm, uint64_t gpa, const void *p, size_t n);
+int tvm_setup(struct tvm *vm, enum tmode mode, uint64_t rip);
+int tvm_run(struct tvm *vm);	/* exit reason, or -errno */
+int tvm_get_regs(struct tvm *vm, struct nhv_regs *r);
+int tvm_set_regs(struct tvm *vm, const struct nhv_regs *r);
+void tvm_set_ivt(struct tvm *vm, int vector, uint16_t handler);
+int tvm_io_ports(struct tvm *vm, const uint16_t *ports, int n);
+
+#endif
