@@ -141,3 +141,8 @@ GUEST(g_bench_io, ".code64",
 	"jnz 1b\n"
 	"cli\n"
 	"hlt\n");
+
+/* A guest that never exits by itself. */
+GUEST(g_spin_long, ".code64",
+	"1:\n"
+	"jmp 1b\n");

@@ -29,6 +29,6 @@ struct guest {
 extern const struct guest g_cpuid_real, g_io_real, g_hlt_irq_real,
 	g_irq_window_real, g_ud_real, g_gp_real, g_cpuid_prot, g_mmio_prot,
 	g_mmio_long, g_triple_prot, g_bench_cpuid, g_bench_io, g_isr_real,
-	g_ud_isr_real, g_gp_isr_real;
+	g_ud_isr_real, g_gp_isr_real, g_spin_long;
 
 #endif

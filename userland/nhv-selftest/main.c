@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include "tests/lib/tap.h"
 #include "nhvlib.h"
 #include "guests.h"
@@ -324,6 +325,62 @@ static void test_hlt_irq(void)
 	tvm_destroy(&vm);
 }
 
+static void test_nmi(void)
+{
+	struct nhv_interrupt nmi = { 0, NHV_INTR_NMI };
+	struct tvm vm;
+	int x;
+
+	if (fresh(&vm, &g_irq_window_real, MODE_REAL))
+		return;
+	load_isr(&vm, 0x30);
+	vm.mem[ISR_BASE + 2] = 2;		/* the handler reports vector 2 */
+	tvm_set_ivt(&vm, 2, ISR_BASE);
+	tvm_io_ports(&vm, (uint16_t[]){ 0x11, 0x12 }, 2);
+	tap_ok(ioctl(vm.cpufd, NHV_INTERRUPT, &nmi) == 0, "inject an NMI");
+	x = tvm_run(&vm);
+	tap_ok(x == NHV_EXIT_IO && vm.run->io.port == 0x11 && vm.run->io.data == 2,
+	       "NMI delivered even with IF=0 (%s port %#x)", exit_name(x),
+	       vm.run->io.port);
+	x = tvm_run(&vm);
+	tap_ok(x == NHV_EXIT_IO && vm.run->io.port == 0x12,
+	       "guest resumes after the NMI handler (%s)", exit_name(x));
+	tvm_destroy(&vm);
+}
+
+/*
+ * A guest spinning forever must not hold the CPU: the vCPU thread is
+ * preempted, and SIGKILL ends it (and frees the VM with the process).
+ */
+static void test_kill(void)
+{
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	struct tvm vm;
+	pid_t pid;
+	int st = 0, x;
+
+	pid = fork();
+	if (pid == 0) {
+		if (fresh(&vm, &g_spin_long, MODE_LONG))
+			_exit(3);
+		tvm_run(&vm);
+		_exit(4);
+	}
+	nanosleep(&ts, NULL);
+	tap_ok(pid > 0 && waitpid(pid, &st, WNOHANG) == 0,
+	       "a spinning guest keeps running (and this process still gets the CPU)");
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	       "SIGKILL ends a vCPU thread that is in guest mode");
+
+	if (fresh(&vm, &g_cpuid_real, MODE_REAL))
+		return;
+	x = tvm_run(&vm);
+	tap_is_int(x, NHV_EXIT_HLT, "nhv runs guests after a killed vCPU");
+	tvm_destroy(&vm);
+}
+
 static void test_ud_gp(void)
 {
 	struct nhv_regs r;
@@ -432,8 +489,10 @@ int main(int argc, char **argv)
 	test_mmio();
 	test_hlt_irq();
 	test_ud_gp();
+	test_nmi();
 	test_triple_fault();
 	test_fail_entry();
+	test_kill();
 	test_random(sysfd, nrandom);
 	return tap_done();
 }
