@@ -212,16 +212,12 @@ static int receive_hb(struct nhvbd_chan *c, uint8_t *p, size_t len)
 	return 0;
 }
 
-int nhvbd_msg_receive(struct nhvbd_chan *c, char *buf, size_t cap, size_t *len)
+static int receive(struct nhvbd_chan *c, char *buf, size_t cap, size_t *len)
 {
 	struct nhvbd_regs r;
 	unsigned tries;
 	int err;
 
-	if (!c || !c->open || !buf || !cap || !len)
-		return NHVBD_EINVAL;
-	*len = 0;
-	buf[0] = '\0';
 	for (tries = 0; tries <= NHVBD_MSG_MAX_RETRIES; tries++) {
 		uint32_t st, size;
 
@@ -274,6 +270,22 @@ int nhvbd_msg_receive(struct nhvbd_chan *c, char *buf, size_t cap, size_t *len)
 		return 0;
 	}
 	return NHVBD_ECPT;
+}
+
+int nhvbd_msg_receive(struct nhvbd_chan *c, char *buf, size_t cap, size_t *len)
+{
+	int err;
+
+	if (!c || !c->open || !buf || !cap || !len)
+		return NHVBD_EINVAL;
+	*len = 0;
+	err = receive(c, buf, cap, len);
+	/* Whatever a failed or retried attempt left behind is not a message. */
+	if (err || *len == 0) {
+		*len = 0;
+		buf[0] = '\0';
+	}
+	return err;
 }
 
 int nhvbd_msg_close(struct nhvbd_chan *c)

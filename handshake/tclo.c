@@ -29,7 +29,16 @@ int nhvbd_tclo_poll(struct nhvbd_tclo *tc, char *cmd, size_t cap, size_t *len)
 		return err;
 	tc->result_len = 0;
 	tc->result[0] = '\0';
-	return nhvbd_msg_receive(&tc->chan, cmd, cap, len);
+	err = nhvbd_msg_receive(&tc->chan, cmd, cap, len);
+	if (err)
+		return err;
+	/* Commands are text: one with a NUL inside is answered, not run. */
+	if (*len && memchr(cmd, '\0', *len)) {
+		nhvbd_tclo_set_result(tc, 0, "Bad command");
+		*len = 0;
+		cmd[0] = '\0';
+	}
+	return 0;
 }
 
 void nhvbd_tclo_set_result(struct nhvbd_tclo *tc, int ok, const char *text)
