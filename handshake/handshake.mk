@@ -5,7 +5,7 @@
 #   NHVBD_MEM     the in-memory transport (client talks to a host directly)
 #   NHVBD_X86     the real I/O instructions (Linux, programs only)
 #   NHVCONF       the guestinfo.nhv.* configuration keys and their sources
-NHVBD_CLIENT := handshake/err.c handshake/commands.c handshake/message.c \
+NHVBD_CLIENT := handshake/err.c handshake/commands.c handshake/facts.c handshake/message.c \
 	handshake/rpci.c handshake/tclo.c
 NHVBD_HOST   := handshake/err.c handshake/kvstore.c handshake/host_bdoor.c \
 	handshake/host_msg.c handshake/host_rpci.c

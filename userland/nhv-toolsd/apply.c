@@ -1,0 +1,337 @@
+/*
+ * apply.c - make the appliance match the nhv keys:
+ *   hostname             sethostname(2) and /etc/hostname
+ *   ipaddress, netmask,  a static address on the first ethernet NIC
+ *   gateway              (its DHCP client is stopped) with busybox ip
+ *   dns                  /etc/resolv.conf
+ *   ntp                  /etc/ntp.conf, and busybox ntpd started
+ *   password             root's entry in /etc/shadow (SHA-512 crypt)
+ * A key that is not set leaves the default in place: DHCP from nhv-init,
+ * the UUID-based host name, root's image password.  With --no-apply every
+ * action is logged instead of done.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "userland/nhv-toolsd/toolsd.h"
+
+static void root_path(char *out, size_t cap, const char *path)
+{
+	snprintf(out, cap, "%s%s", opts.root, path);
+}
+
+static int run(char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	if (opts.no_apply) {
+		char line[512] = "";
+		int i;
+
+		for (i = 0; argv[i]; i++) {
+			strncat(line, argv[i], sizeof(line) - strlen(line) - 2);
+			strncat(line, " ", sizeof(line) - strlen(line) - 1);
+		}
+		log_msg("would run: %s", line);
+		return 0;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void write_or_log(const char *path, const char *text)
+{
+	char p[512];
+	int err;
+
+	root_path(p, sizeof(p), path);
+	if (opts.no_apply) {
+		log_msg("would write %s", p);
+		return;
+	}
+	err = file_write(p, text, strlen(text));
+	if (err)
+		log_msg("cannot write %s: %s", p, strerror(-err));
+}
+
+static void apply_hostname(const char *name)
+{
+	char now[256] = "", text[300];
+
+	if (gethostname(now, sizeof(now) - 1) == 0 && strcmp(now, name) == 0)
+		return;
+	if (opts.no_apply) {
+		log_msg("would set the host name to %s", name);
+		return;
+	}
+	if (sethostname(name, strlen(name)) < 0) {
+		log_msg("cannot set the host name to %s: %s", name, strerror(errno));
+		return;
+	}
+	snprintf(text, sizeof(text), "%s\n", name);
+	write_or_log("/etc/hostname", text);
+	log_msg("host name set to %s", name);
+}
+
+/* The first ethernet NIC by name (eth0, ens192, ...). */
+static int first_nic(char *out, size_t cap)
+{
+	char path[300], type[16];
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/net");
+	int found = 0;
+
+	out[0] = '\0';
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "lo") == 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/type", de->d_name);
+		if (file_read(path, type, sizeof(type)) <= 0 || strncmp(type, "1", 1) != 0 ||
+		    (type[1] != '\n' && type[1] != '\0'))
+			continue;
+		if (!found || strcmp(de->d_name, out) < 0) {
+			snprintf(out, cap, "%s", de->d_name);
+			found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found ? 0 : -1;
+}
+
+static void stop_dhcp(const char *nic)
+{
+	char path[300], pid[32];
+	long n;
+
+	snprintf(path, sizeof(path), "/run/udhcpc.%s.pid", nic);
+	n = file_read(path, pid, sizeof(pid));
+	if (n > 0 && atoi(pid) > 1) {
+		if (opts.no_apply)
+			log_msg("would stop udhcpc (pid %d) on %s", atoi(pid), nic);
+		else
+			kill(atoi(pid), SIGTERM);
+	}
+}
+
+static void apply_address(const struct nhvconf *c)
+{
+	const char *ip = nhvconf_get(c, NHVCONF_IPADDRESS);
+	const char *mask = nhvconf_get(c, NHVCONF_NETMASK);
+	const char *gw = nhvconf_get(c, NHVCONF_GATEWAY);
+	char nic[256], cidr[64];
+	int prefix = mask ? nhvconf_netmask_prefix(mask) : 24;
+
+	if (!ip)
+		return;	/* blank: DHCP, as nhv-init started it */
+	if (first_nic(nic, sizeof(nic)) != 0) {
+		log_msg("ipaddress %s not applied: no ethernet NIC", ip);
+		return;
+	}
+	snprintf(cidr, sizeof(cidr), "%s/%d", ip, prefix);
+	stop_dhcp(nic);
+	{
+		char *flush[] = { "/bin/ip", "addr", "flush", "dev", nic, NULL };
+		char *add[] = { "/bin/ip", "addr", "add", cidr, "dev", nic, NULL };
+		char *up[] = { "/bin/ip", "link", "set", nic, "up", NULL };
+
+		run(flush);
+		if (run(add) != 0) {
+			log_msg("ip addr add %s dev %s failed", cidr, nic);
+			return;
+		}
+		run(up);
+	}
+	if (gw) {
+		char *route[] = { "/bin/ip", "route", "replace", "default", "via", (char *)gw, NULL };
+
+		if (run(route) != 0)
+			log_msg("default route via %s failed", gw);
+	}
+	log_msg("static address %s on %s%s%s", cidr, nic, gw ? ", gateway " : "", gw ? gw : "");
+}
+
+/* "a, b c" -> one line per item, each "PREFIX item\n". */
+static void list_lines(const char *list, const char *prefix, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	while (*list) {
+		size_t n = strcspn(list, " ,");
+
+		if (n) {
+			int w = snprintf(out + len, cap - len, "%s %.*s\n", prefix, (int)n, list);
+
+			if (w < 0 || (size_t)w >= cap - len)
+				return;
+			len += (size_t)w;
+		}
+		list += n;
+		list += strspn(list, " ,");
+	}
+}
+
+static void apply_dns(const char *dns)
+{
+	char text[1024];
+
+	list_lines(dns, "nameserver", text, sizeof(text));
+	write_or_log("/etc/resolv.conf", text);
+	log_msg("DNS servers: %s", dns);
+}
+
+static void apply_ntp(const char *ntp)
+{
+	char text[1024];
+	char *argv[] = { "/bin/ntpd", NULL };
+
+	list_lines(ntp, "server", text, sizeof(text));
+	write_or_log("/etc/ntp.conf", text);
+	if (access("/bin/ntpd", X_OK) == 0) {
+		run(argv);	/* busybox ntpd reads /etc/ntp.conf and goes to the background */
+		log_msg("NTP servers: %s (ntpd started)", ntp);
+	} else {
+		log_msg("NTP servers: %s written to /etc/ntp.conf; this image has no ntpd to use them",
+			ntp);
+	}
+}
+
+/* SHA-512 crypt of pw by busybox mkpasswd (Debian's musl has no crypt()),
+ * the password on a pipe so that it never shows in a process listing. */
+static int hash_password(const char *pw, char *out, size_t cap)
+{
+	int in[2], res[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe(in) < 0)
+		return -1;
+	if (pipe(res) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(res[1], 1);
+		close(in[1]);
+		close(res[0]);
+		execl("/bin/busybox", "mkpasswd", "-m", "sha512", "-P", "0", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(res[1]);
+	if (pid > 0 && write(in[1], pw, strlen(pw)) < 0)
+		pid = -1;
+	close(in[1]);
+	while (pid > 0 && got + 1 < cap) {
+		ssize_t n = read(res[0], out + got, cap - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(res[0]);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	out[got] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strncmp(out, "$6$", 3) != 0)
+		return -1;
+	return 0;
+}
+
+static void apply_password(const char *pw)
+{
+	char path[512], shadow[8192], out[8192], hash[256];
+	const char *line, *end;
+	size_t o = 0;
+	long n;
+	int done = 0;
+
+	root_path(path, sizeof(path), "/etc/shadow");
+	if (opts.no_apply) {
+		log_msg("would set root's password in %s", path);
+		return;
+	}
+	if (hash_password(pw, hash, sizeof(hash)) != 0) {
+		log_msg("password not set: busybox mkpasswd -m sha512 failed");
+		return;
+	}
+	n = file_read(path, shadow, sizeof(shadow));
+	if (n < 0) {
+		log_msg("password not set: cannot read %s: %s", path, strerror((int)-n));
+		return;
+	}
+	/* Replace root's hash (field 2), keep every other line. */
+	for (line = shadow; *line; line = end) {
+		int w;
+
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		if (strncmp(line, "root:", 5) == 0) {
+			const char *rest = strchr(line + 5, ':');
+
+			if (!rest || rest > end)
+				rest = end;
+			w = snprintf(out + o, sizeof(out) - o, "root:%s%.*s", hash, (int)(end - rest),
+				     rest);
+			done = 1;
+		} else {
+			w = snprintf(out + o, sizeof(out) - o, "%.*s", (int)(end - line), line);
+		}
+		if (w < 0 || (size_t)w >= sizeof(out) - o) {
+			log_msg("password not set: %s too large", path);
+			return;
+		}
+		o += (size_t)w;
+	}
+	if (!done) {
+		log_msg("password not set: no root entry in %s", path);
+		return;
+	}
+	if (file_write(path, out, o) == 0) {
+		chmod(path, 0600);
+		log_msg("root password set from guestinfo");
+	}
+}
+
+void config_apply(const struct nhvconf *c)
+{
+	const char *v;
+
+	if ((v = nhvconf_get(c, NHVCONF_HOSTNAME)))
+		apply_hostname(v);
+	apply_address(c);
+	if ((v = nhvconf_get(c, NHVCONF_DNS)))
+		apply_dns(v);
+	if ((v = nhvconf_get(c, NHVCONF_NTP)))
+		apply_ntp(v);
+	if ((v = nhvconf_get(c, NHVCONF_PASSWORD)))
+		apply_password(v);
+}

@@ -1,0 +1,231 @@
+/*
+ * nhv-toolsd - VMware Tools for the nhv appliance, towards the outer host.
+ *
+ *   nhv-toolsd [--daemon] [--once] [--no-apply] [--log FILE|-] [--run-dir DIR]
+ *              [--cmdline FILE]
+ *
+ * Order of work:
+ *   1. the kernel command line's nhv.guestinfo.KEY=VALUE settings;
+ *   2. the backdoor, probed safely (a #GP on hosts without one is caught):
+ *      its answers go to RUN_DIR/backdoor, NESTING_CONTROL QUERY's also to
+ *      RUN_DIR/nesting (for nhv-check);
+ *   3. GuestRPC: tools.set.version (unmanaged), guestinfo.ovfEnv and
+ *      guestinfo.nhv.* (the host wins over the command line);
+ *   4. the configuration applied (apply.c) and written to RUN_DIR/config;
+ *   5. the host name and address reported, then the TCLO loop (tcloloop.c).
+ * Without a backdoor, or with a backdoor but no GuestRPC (QEMU's vmport),
+ * it says so in one log line, applies the command line and waits, idle,
+ * for SIGTERM.  --once stops after step 4.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "userland/nhv-toolsd/toolsd.h"
+#include "handshake/bdoor_def.h"
+#include "handshake/facts.h"
+#include "handshake/nhvbd_err.h"
+#include "handshake/rpci.h"
+#include "handshake/transport_x86.h"
+
+struct toolsd_opts opts = {
+	.run_dir = "/run/nhv",
+	.cmdline = "/proc/cmdline",
+	.log = NULL,
+	.root = "",
+};
+
+volatile int stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void nap(unsigned ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	if (!stop_requested)
+		nanosleep(&ts, NULL);	/* a signal ends it early: EINTR */
+}
+
+static int usage(FILE *to)
+{
+	fprintf(to, "usage: nhv-toolsd [--daemon] [--once] [--no-apply] [--log FILE|-]\n"
+		    "                  [--run-dir DIR] [--cmdline FILE]\n"
+		    "  --daemon    detach; log to RUN_DIR/toolsd.log unless --log is given\n"
+		    "  --once      probe, read and apply the configuration, then exit\n"
+		    "  --no-apply  log what would be changed instead of changing it\n");
+	return to == stdout ? 0 : 2;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--daemon")) {
+			opts.daemon = 1;
+		} else if (!strcmp(a, "--once")) {
+			opts.once = 1;
+		} else if (!strcmp(a, "--no-apply")) {
+			opts.no_apply = 1;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			exit(usage(stdout));
+		} else if (i + 1 < argc && !strcmp(a, "--log")) {
+			opts.log = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--run-dir")) {
+			opts.run_dir = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--cmdline")) {
+			opts.cmdline = argv[++i];
+		} else {
+			fprintf(stderr, "nhv-toolsd: unknown or incomplete option '%s'\n", a);
+			return usage(stderr);
+		}
+	}
+	return 0;
+}
+
+static void daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0) {
+		perror("nhv-toolsd: fork");
+		exit(1);
+	}
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		if (opts.log && strcmp(opts.log, "-") != 0)
+			dup2(fd, 2);
+		close(fd);
+	}
+}
+
+static void publish(const char *name, const char *text, size_t len)
+{
+	char path[300];
+	int err;
+
+	run_path(path, sizeof(path), name);
+	err = file_write(path, text, len);
+	if (err)
+		log_msg("cannot write %s: %s", path, strerror(-err));
+}
+
+/* Waits for SIGTERM without using the CPU. */
+static void idle(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	while (!stop_requested)
+		sigsuspend(&none);
+}
+
+int main(int argc, char **argv)
+{
+	static char facts_text[4096], pidtext[32];
+	static struct nhvconf conf;
+	struct nhvbd_transport t;
+	struct nhvbd_facts f;
+	struct sigaction sa;
+	char reply[256], logpath[300], cmd[64], u[40];
+	int err, ports_errno = 0, rc;
+	size_t n;
+
+	rc = parse_args(argc, argv);
+	if (rc)
+		return rc;
+	mkdir(opts.run_dir, 0755);
+	if (opts.daemon && !opts.log) {
+		run_path(logpath, sizeof(logpath), "toolsd.log");
+		opts.log = logpath;
+	}
+	log_open(opts.log);
+	if (opts.daemon)
+		daemonize();
+	snprintf(pidtext, sizeof(pidtext), "%d\n", (int)getpid());
+	if (!opts.once)
+		publish("toolsd.pid", pidtext, strlen(pidtext));
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	nhvconf_init(&conf);
+	config_from_cmdline(&conf);
+
+	err = nhvbd_x86_probe(&t, &f.version, &ports_errno);
+	nhvbd_facts_collect(&t, &f);
+	n = nhvbd_facts_format(&f, facts_text, sizeof(facts_text));
+	publish("backdoor", facts_text, n);
+	n = nhvbd_facts_format_nesting(&f, facts_text, sizeof(facts_text));
+	publish("nesting", facts_text, n);
+
+	if (!f.present) {
+		log_msg("no VMware backdoor (%s%s%s); settings from the kernel command line only",
+			nhvbd_strerror(f.probe_err), ports_errno ? ", port access: " : "",
+			ports_errno ? strerror(ports_errno) : "");
+		config_apply(&conf);
+		config_publish(&conf);
+		if (!opts.once)
+			idle();
+		return 0;
+	}
+	(void)err;
+	u[0] = '\0';
+	if (f.have_uuid)
+		nhvbd_uuid_format(f.uuid, u);
+	log_msg("VMware backdoor: version %u, %s, uuid %s%s", f.version.version,
+		nhvbd_vmx_type_name(f.version.vmx_type), u[0] ? u : "unknown",
+		f.have_nesting ? (nhvbd_nesting_supported(f.nesting_eax) ? ", nesting control supported"
+									 : ", nesting control absent")
+			       : "");
+
+	snprintf(cmd, sizeof(cmd), "tools.set.version %u", TOOLS_VERSION_UNMANAGED);
+	err = nhvbd_rpci(&t, cmd, reply, sizeof(reply));
+	if (err == NHVBD_ENOMSG || err == NHVBD_EFAULT) {
+		log_msg("the host answers the backdoor but has no GuestRPC (%s): no guestinfo, tools "
+			"status or power operations (QEMU's vmport has none); idle",
+			nhvbd_strerror(err));
+		publish("guestrpc", "0\n", 2);
+		config_apply(&conf);
+		config_publish(&conf);
+		if (!opts.once)
+			idle();
+		return 0;
+	}
+	publish("guestrpc", "1\n", 2);
+	if (err)
+		log_msg("tools.set.version: %s%s%s", nhvbd_strerror(err), reply[0] ? ": " : "", reply);
+
+	config_from_host(&conf, &t);
+	config_apply(&conf);
+	config_publish(&conf);
+	report_guest_info(&t, 1);
+	if (opts.once)
+		return 0;
+	tclo_loop(&t, &conf);
+	log_msg("stopped");
+	return 0;
+}

@@ -1,0 +1,5 @@
+# userland/nhv-toolsd - VMware Tools role towards the outer host
+NHV_TOOLSD_SRC := userland/nhv-toolsd/main.c userland/nhv-toolsd/log.c \
+	userland/nhv-toolsd/files.c userland/nhv-toolsd/config.c userland/nhv-toolsd/apply.c \
+	userland/nhv-toolsd/netinfo.c userland/nhv-toolsd/tcloloop.c
+$(eval $(call program,nhv-toolsd,$(NHV_TOOLSD_SRC) $(NHVBD_CLIENT) $(NHVBD_X86) $(NHVCONF)))

@@ -1,0 +1,54 @@
+/*
+ * nhv-toolsd - the appliance's VMware Tools role towards the outer host
+ * (ARCHITECTURE.md, "The backdoor handshake", role 1).  Each job in its own
+ * file; main.c puts them in order.
+ */
+#ifndef NHV_TOOLSD_H
+#define NHV_TOOLSD_H
+
+#include <stddef.h>
+
+#include "handshake/nhvconf.h"
+#include "handshake/transport.h"
+
+struct toolsd_opts {
+	const char *run_dir;	/* /run/nhv: backdoor, nesting, config, toolsd.log, toolsd.pid */
+	const char *cmdline;	/* /proc/cmdline */
+	const char *log;	/* log file; "-" = stderr */
+	const char *root;	/* prefix for the files apply.c writes ("" = /) */
+	int daemon, once, no_apply;
+};
+
+extern struct toolsd_opts opts;
+
+/* log.c */
+void log_open(const char *path);
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* files.c: atomic writes (temp file, fsync, rename) and small reads */
+int file_write(const char *path, const char *text, size_t len);
+long file_read(const char *path, char *buf, size_t cap);
+void run_path(char *out, size_t cap, const char *name);
+
+/* config.c: the nhv keys from the command line and the host */
+void config_from_cmdline(struct nhvconf *c);
+void config_from_host(struct nhvconf *c, const struct nhvbd_transport *t);
+void config_publish(const struct nhvconf *c);
+
+/* apply.c: make the system match the configuration */
+void config_apply(const struct nhvconf *c);
+
+/* netinfo.c: what the guest reports */
+int net_primary_ipv4(char *out, size_t cap);
+int net_hostname(char *out, size_t cap);
+void report_guest_info(const struct nhvbd_transport *t, int force);
+
+/* tcloloop.c: the TCLO poll loop; returns when asked to stop */
+void tclo_loop(const struct nhvbd_transport *t, const struct nhvconf *c);
+
+/* main.c: set by SIGTERM/SIGINT */
+extern volatile int stop_requested;
+/* Sleeps ms milliseconds, or less when a signal arrives. */
+void nap(unsigned ms);
+
+#endif
