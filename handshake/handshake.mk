@@ -22,3 +22,4 @@ $(eval $(call unit_test,test-handshake-x86probe,tests/handshake/test-x86probe.c 
 $(eval $(call fuzzer,fuzz-handshake-host,tests/handshake/fuzz-host.c $(NHVBD_HOST),-fno-sanitize-recover=all))
 $(eval $(call fuzzer,fuzz-handshake-client,tests/handshake/fuzz-client.c $(NHVBD_CLIENT),-fno-sanitize-recover=all))
 $(eval $(call fuzzer,fuzz-handshake-nhvconf,tests/handshake/fuzz-nhvconf.c $(NHVCONF),-fno-sanitize-recover=all))
+$(eval $(call unit_test,test-handshake-toolsd,tests/handshake/test-toolsd.c userland/nhv-toolsd/log.c userland/nhv-toolsd/files.c userland/nhv-toolsd/config.c userland/nhv-toolsd/apply.c userland/nhv-toolsd/netinfo.c userland/nhv-toolsd/tcloloop.c $(NHVBD_ALL) $(NHVCONF)))
