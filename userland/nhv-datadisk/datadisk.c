@@ -327,19 +327,20 @@ static void load_ext4(void)
 
 int datadisk_mount(const char *dev, const char *dir, char *why, size_t whysize)
 {
-	static const char *const types[] = { "ext4", "ext2" };
+	int err = 0;
 
 	mkdir(dir, 0755);
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < 2; i++)
-			if (mount(dev, dir, types[i], MS_NOATIME, NULL) == 0)
-				return 0;
+		if (mount(dev, dir, "ext4", MS_NOATIME, NULL) == 0)
+			return 0;
+		err = errno;
 		/* ENODEV: the kernel has no ext4 driver yet (it is a module in Debian's kernel). */
-		if (errno != ENODEV || pass)
+		if (err != ENODEV || pass)
 			break;
 		load_ext4();
 	}
-	snprintf(why, whysize, "cannot mount %s on %s as ext4/ext2: %s (is ext4.ko loaded?)",
-		 dev, dir, strerror(errno));
+	snprintf(why, whysize, "cannot mount %s on %s with the ext4 driver: %s%s", dev, dir,
+		 strerror(err), err == ENODEV ? " (ext4.ko is not loaded)"
+					      : " (the kernel log says why; ext4 also needs crc32c)");
 	return -1;
 }
