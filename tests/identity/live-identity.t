@@ -22,7 +22,7 @@ NHV_ROOT=$top
 . "$top/tests/lib/vm.sh"
 
 W=$(mktemp -d)
-trap 'vm__cleanup; rm -rf "$W"' EXIT
+trap 'stop_vm; vm__cleanup; rm -rf "$W"' EXIT
 n=0
 fails=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi; }
@@ -31,10 +31,16 @@ U2=564d2222-aaaa-bbbb-cccc-000000000002 M2=00:50:56:02:00:02
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$W/vars1.fd"
 truncate -s 64M "$W/disk1.img"
 
+# vm.sh's vm_stop uses `kill -- -PGID`, which dash refuses: kill the group first.
+stop_vm() {
+	[ -n "${VM_PID:-}" ] && kill -KILL -"$VM_PID" 2>/dev/null
+	vm_stop
+}
 boot_vm() {
 	vm_start --shell "$@"
 	if ! vm_wait_for 'nhv: ready' 400; then
 		ok 1 "boot ($*) reached nhv: ready"
+		stop_vm
 		return 1
 	fi
 	sleep 3
@@ -45,27 +51,29 @@ boot_vm() {
 	vm_sh 'modprobe -a sd_mod ext4 2>/dev/null; mdev -s 2>/dev/null; true' 60 > /dev/null
 	return 0
 }
-# The decision of this boot: nhv-init's if it ran nhv-identity, else ours.
+json() { sed -n "s/^  \"$1\": \"\(.*\)\",\$/\1/p" "$W/json"; }
+# Sets d to the decision of this boot: nhv-init's if it ran nhv-identity, else ours.
+# (No $(...) around vm_sh: its sequence counter must live in this shell.)
 first_decision() {
 	if vm_sh 'test -f /run/nhv/identity' 30 > /dev/null; then
-		echo "# nhv-init ran nhv-identity boot at this boot" >&2
+		echo "# nhv-init ran nhv-identity boot at this boot"
 	else
-		vm_sh "nhv-identity boot $1" 120 | sed 's/^/# /' >&2
+		vm_sh "nhv-identity boot $1" 120 > "$W/out"
+		sed 's/^/# /' "$W/out"
 	fi
 	vm_sh 'nhv-identity --json' 30 > "$W/json"
-	sed -n 's/^  "decision": "\(.*\)",$/\1/p' "$W/json"
+	d=$(json decision)
 }
-json() { sed -n "s/^  \"$1\": \"\(.*\)\",\$/\1/p" "$W/json"; }
 run_decision() {
 	vm_sh "nhv-identity boot $1" 120 > "$W/out"
-	sed 's/^/# /' "$W/out" >&2
+	sed 's/^/# /' "$W/out"
 	vm_sh 'nhv-identity --json' 30 > "$W/json"
-	json decision
+	d=$(json decision)
 }
 
 # Boot 1
 if boot_vm --firmware uefi --vars "$W/vars1.fd" --uuid $U1 --mac $M1 --disk "$W/disk1.img"; then
-	d=$(first_decision --no-datadisk)
+	first_decision --no-datadisk
 	ok $([ "$d" = new ] && echo 0 || echo 1) "boot 1 (UEFI, no data disk yet): decision new (got '$d')"
 	ok $(grep -q '"store": "efi ' "$W/json" && echo 0 || echo 1) "boot 1: stored in the EFI variable"
 	ok $([ "$(json hardware_uuid)" = $U1 ] && echo 0 || echo 1) "boot 1: hardware_uuid is QEMU's -uuid"
@@ -76,48 +84,48 @@ if boot_vm --firmware uefi --vars "$W/vars1.fd" --uuid $U1 --mac $M1 --disk "$W/
 	ok $r "boot 1: nhv datadisk format makes the data disk on the blank disk"
 	vm_sh 'nhv datadisk format' 60 > "$W/out"; r=$?
 	ok $([ $r -ne 0 ] && echo 0 || echo 1) "boot 1: a second format is refused ($(head -1 "$W/out"))"
-	d=$(run_decision "")
+	run_decision ""
 	ok $([ "$d" = new ] && echo 0 || echo 1) "boot 1: data disk store decides new (got '$d')"
 	ok $(grep -q '"store": "datadisk /data/nhv/identity"' "$W/json" && echo 0 || echo 1) "boot 1: stored on the data disk"
 	disk1=$(json appliance_uuid)
 	vm_sh 'printf "displayName = \"l2-web\"\nethernet0.present = \"TRUE\"\nmemsize = \"64\"\n" > /data/vms/l2-web.vmx' 30 > /dev/null
-	d=$(run_decision "")
+	run_decision ""
 	ok $([ "$d" = same ] && echo 0 || echo 1) "boot 1: run again: same (got '$d')"
 	vm_sh 'cat /data/vms/l2-web.vmx' 30 > "$W/vmx1"
 	sed 's/^/# /' "$W/vmx1"
 	ok $(grep -q '^ethernet0.address = "02:' "$W/vmx1" && grep -q '^uuid.bios = ' "$W/vmx1" && echo 0 || echo 1) "boot 1: the L2 guest got a uuid.bios and a 02: MAC"
 	vm_sh 'sync; umount /data; sync' 60 > /dev/null
-	vm_stop
+	stop_vm
 fi
 
 # Boot 2
 if boot_vm --firmware uefi --vars "$W/vars1.fd" --uuid $U1 --mac $M1 --disk "$W/disk1.img"; then
-	d=$(first_decision "")
+	first_decision ""
 	ok $([ "$d" = same ] && echo 0 || echo 1) "boot 2 (same -uuid and MAC, data disk): decision same (got '$d')"
 	ok $([ "$(json appliance_uuid)" = "$disk1" ] && echo 0 || echo 1) "boot 2: appliance UUID kept on the data disk"
-	d=$(run_decision --no-datadisk)
+	run_decision --no-datadisk
 	ok $([ "$d" = same ] && echo 0 || echo 1) "boot 2: the EFI variable survived the reboot: same (got '$d')"
 	ok $([ "$(json appliance_uuid)" = "$efi1" ] && echo 0 || echo 1) "boot 2: appliance UUID kept in the EFI variable"
 	vm_sh 'sync; umount /data 2>/dev/null; sync' 60 > /dev/null
-	vm_stop
+	stop_vm
 fi
 
 # Boot 3: the clone's NVRAM, no disk
 cp "$W/vars1.fd" "$W/vars2.fd"
 if boot_vm --firmware uefi --vars "$W/vars2.fd" --uuid $U2 --mac $M2; then
-	d=$(first_decision "")
+	first_decision ""
 	ok $([ "$d" = cloned ] && echo 0 || echo 1) "boot 3 (copied OVMF_VARS, other -uuid/MAC, no disk): cloned (got '$d')"
 	ok $(grep -q '"store": "efi ' "$W/json" && echo 0 || echo 1) "boot 3: decided through the EFI variable"
 	ok $([ -n "$efi1" ] && [ "$(json appliance_uuid)" != "$efi1" ] && echo 0 || echo 1) "boot 3: new appliance UUID"
 	ok $(grep -q "changed from $U1 to $U2" "$W/json" && echo 0 || echo 1) "boot 3: the reason names both hardware UUIDs"
 	vm_sh 'cat /etc/machine-id; hostname' 30 | sed 's/^/# /'
-	vm_stop
+	stop_vm
 fi
 
 # Boot 4: the clone's disk, BIOS
 cp "$W/disk1.img" "$W/disk2.img"
 if boot_vm --uuid $U2 --mac $M2 --disk "$W/disk2.img"; then
-	d=$(first_decision "")
+	first_decision ""
 	ok $([ "$d" = cloned ] && echo 0 || echo 1) "boot 4 (copied data disk, other -uuid/MAC, BIOS): cloned (got '$d')"
 	ok $([ -n "$disk1" ] && [ "$(json appliance_uuid)" != "$disk1" ] && echo 0 || echo 1) "boot 4: new appliance UUID"
 	vm_sh 'cat /data/vms/l2-web.vmx' 30 > "$W/vmx2"
@@ -126,10 +134,10 @@ if boot_vm --uuid $U2 --mac $M2 --disk "$W/disk2.img"; then
 	m2=$(sed -n 's/^ethernet0.address = "\(.*\)"/\1/p' "$W/vmx2")
 	u1=$(sed -n 's/^uuid.bios = "\(.*\)"/\1/p' "$W/vmx1")
 	u2=$(sed -n 's/^uuid.bios = "\(.*\)"/\1/p' "$W/vmx2")
-	ok $([ -n "$m2" ] && [ "$m1" != "$m2" ] && [ -n "$u2" ] && [ "$u1" != "$u2" ] && echo 0 || echo 1) "boot 4: the L2 guest's uuid.bios and MAC were renewed ($m1 -> $m2)"
+	ok $([ -n "$m1" ] && [ -n "$m2" ] && [ "$m1" != "$m2" ] && [ -n "$u2" ] && [ "$u1" != "$u2" ] && echo 0 || echo 1) "boot 4: the L2 guest's uuid.bios and MAC were renewed ($m1 -> $m2)"
 	ok $(grep -q 'memsize = "64"' "$W/vmx2" && echo 0 || echo 1) "boot 4: the rest of the L2 .vmx kept"
 	vm_sh 'sync; umount /data; sync' 60 > /dev/null
-	vm_stop
+	stop_vm
 fi
 
 echo "1..$n"

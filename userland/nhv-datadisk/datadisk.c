@@ -325,10 +325,28 @@ static void load_ext4(void)
 		waitpid(pid, NULL, 0);
 }
 
+/* 1 when dev is already mounted on dir (a second run at the same boot). */
+static int mounted_at(const char *dev, const char *dir)
+{
+	char path[PATH_MAX], line[1024], want[PATH_MAX * 2 + 4];
+	FILE *f = fopen(sysroot("/proc/mounts", path, sizeof(path)), "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "%s %s ", dev, dir);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strncmp(line, want, strlen(want)) == 0;
+	fclose(f);
+	return found;
+}
+
 int datadisk_mount(const char *dev, const char *dir, char *why, size_t whysize)
 {
 	int err = 0;
 
+	if (mounted_at(dev, dir))
+		return 0;
 	mkdir(dir, 0755);
 	for (int pass = 0; pass < 2; pass++) {
 		if (mount(dev, dir, "ext4", MS_NOATIME, NULL) == 0)
