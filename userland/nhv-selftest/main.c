@@ -9,6 +9,7 @@
  * /dev/nhv is missing.  Exit status 0 only if every test passed.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,41 @@
 #define GP_ISR		0x1b00
 
 static int sysfd;
+
+int st_ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tap_vok(cond, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int st_is(long long got, long long want, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tap_vok(got == want, fmt, ap);
+	va_end(ap);
+	if (!r)
+		tap_diag("     got: %lld\n#   expected: %lld", got, want);
+	return r;
+}
+
+void st_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
 
 static int fresh(struct tvm *vm, const struct guest *g, enum tmode mode)
 {

@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
-#include "tests/lib/tap.h"
 #include "nhvlib.h"
 #include "guests.h"
 #include "selftest.h"
@@ -52,14 +51,14 @@ void test_random(int sysfd, int iterations)
 	int i, j, x = 0, bad = 0, other = 0;
 
 	rng_state = (uint64_t)time(NULL) * 2654435761u | 1;
-	tap_diag("random guest code: seed %#llx, %d runs",
+	st_diag("random guest code: seed %#llx, %d runs",
 		 (unsigned long long)rng_state, iterations);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART: NHV_RUN returns EINTR */
 	sigaction(SIGALRM, &sa, NULL);
 
 	if (tvm_create(&vm, sysfd, 2u << 20)) {
-		tap_ok(0, "create a VM for random code");
+		st_ok(0, "create a VM for random code");
 		return;
 	}
 	tvm_io_ports(&vm, ports, sizeof(ports) / sizeof(ports[0]));
@@ -103,12 +102,12 @@ void test_random(int sysfd, int iterations)
 		(void)modes;
 	}
 	tvm_destroy(&vm);
-	tap_diag("random code ended in: hlt %u, shutdown %u, internal %u, fail-entry %u, timer %u, io/mmio loops %u, other %d",
+	st_diag("random code ended in: hlt %u, shutdown %u, internal %u, fail-entry %u, timer %u, io/mmio loops %u, other %d",
 		 counts[NHV_EXIT_HLT], counts[NHV_EXIT_SHUTDOWN],
 		 counts[NHV_EXIT_INTERNAL], counts[NHV_EXIT_FAIL_ENTRY],
 		 counts[NHV_EXIT_INTR], counts[NHV_EXIT_IO] + counts[NHV_EXIT_MMIO],
 		 other);
-	tap_ok(bad == 0 && other == 0,
+	st_ok(bad == 0 && other == 0,
 	       "%d runs of random guest code all ended in an orderly exit", iterations);
 
 	/* nhv still works afterwards. */
@@ -116,9 +115,9 @@ void test_random(int sysfd, int iterations)
 		tvm_load(&vm, GUEST_CODE, g_cpuid_real.start, GUEST_SIZE(g_cpuid_real));
 		tvm_setup(&vm, MODE_REAL, GUEST_CODE);
 		x = tvm_run(&vm);
-		tap_is_int(x, NHV_EXIT_HLT, "a good guest still runs after the random ones");
+		st_is(x, NHV_EXIT_HLT, "a good guest still runs after the random ones");
 		tvm_destroy(&vm);
 	} else {
-		tap_ok(0, "a good guest still runs after the random ones");
+		st_ok(0, "a good guest still runs after the random ones");
 	}
 }

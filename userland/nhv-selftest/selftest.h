@@ -2,6 +2,12 @@
 #ifndef NHV_SELFTEST_H
 #define NHV_SELFTEST_H
 
+/* One TAP stream for the whole program (tap.h keeps its counter per file). */
+int st_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int st_is(long long got, long long want, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void st_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 void test_bad_ioctls(int sysfd);
 void test_random(int sysfd, int iterations);
 int run_bench(int sysfd, int iterations, int use_kvm);
