@@ -49,6 +49,10 @@ boot_vm() {
 	printf "stty -echo; PS1=''\n" >&9
 	sleep 2
 	vm_sh 'modprobe -a sd_mod ext4 2>/dev/null; mdev -s 2>/dev/null; true' 60 > /dev/null
+	if ! vm_sh 'command -v nhv-identity && command -v nhv-datadisk' 30 > /dev/null; then
+		echo "Bail out! $NHV_ISO has no nhv-identity or nhv-datadisk: rebuild it (make iso)"
+		exit 1
+	fi
 	return 0
 }
 json() { sed -n "s/^  \"$1\": \"\(.*\)\",\$/\1/p" "$W/json"; }
