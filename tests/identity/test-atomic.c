@@ -21,13 +21,17 @@ static const struct {
 
 int main(void)
 {
-	char dir[] = "/tmp/nhv-atomic-XXXXXX", path[256];
+	char dir[128], path[256];
 	static char oldc[20000], newc[30000];
 	size_t len;
 	char *got;
 
-	if (!mkdtemp(dir))
+	snprintf(dir, sizeof(dir), "%s/nhv-atomic-%ld", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		 (long)getpid());
+	if (mkdir(dir, 0700) < 0) {
+		perror(dir);
 		return 1;
+	}
 	snprintf(path, sizeof(path), "%s/identity", dir);
 	memset(oldc, 'o', sizeof(oldc) - 1);
 	memset(newc, 'n', sizeof(newc) - 1);

@@ -71,7 +71,7 @@ const char *mac_mode_name(enum mac_mode m);
 int parse_mac_prefix(const char *s, enum mac_prefix *out);
 int parse_mac_mode(const char *s, enum mac_mode *out);
 
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (37 bytes with NUL). */
+/* The 8-4-4-4-12 hex digit form, e.g. "564d1111-2222-3333-4444-555566667777" (37 bytes with NUL). */
 void uuid_format(const struct nhv_uuid *u, char out[37]);
 /* VMware's "56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc" (48 bytes with NUL). */
 void uuid_format_vmx(const struct nhv_uuid *u, char out[48]);
