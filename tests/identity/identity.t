@@ -15,6 +15,11 @@ check() { desc=$1; shift; if "$@" >/dev/null 2>&1; then ok 0 "$desc"; else ok 1 
 
 R=$T/root
 export NHV_SYSROOT=$R
+# A stand-in for nhv-guestinfo: `get nhv.KEY` prints $T/gi.d/nhv.KEY, else exits 1.
+mkdir -p "$T/gi.d"
+printf '#!/bin/sh\n[ "$1" = get ] && [ -f "%s/gi.d/$2" ] && exec cat "%s/gi.d/$2"\nexit 1\n' "$T" "$T" > "$T/gi"
+chmod +x "$T/gi"
+export NHV_GUESTINFO_CMD=$T/gi
 mkroot() {
 	rm -rf "$R"
 	mkdir -p "$R/sys/class/dmi/id" "$R/sys/class/net/eth0/device" "$R/sys/class/net/eth1/device" \
@@ -90,6 +95,15 @@ echo 564d0000-0000-0000-0000-00000000abcd > "$R/sys/class/dmi/id/product_uuid"
 boot
 check "cloned with a guestinfo hostname: hostname kept" test "$(cat "$R/etc/hostname")" = "esx-lab-07"
 check "json says hostname_source guestinfo" test "$(field hostname_source)" = "guestinfo"
+echo "console=ttyS0" > "$R/proc/cmdline"
+echo gi-lab-09 > "$T/gi.d/nhv.hostname"
+echo 564d0000-0000-0000-0000-00000000abce > "$R/sys/class/dmi/id/product_uuid"
+boot
+check "cloned with guestinfo.nhv.hostname from the outer host: hostname kept" test "$(cat "$R/etc/hostname")" = "gi-lab-09"
+echo "console=ttyS0 nhv.guestinfo.hostname=cmdline-host" > "$R/proc/cmdline"
+boot
+check "the kernel command line wins over the outer host's guestinfo" test "$(cat "$R/etc/hostname")" = "cmdline-host"
+rm -f "$T/gi.d/nhv.hostname"
 echo "console=ttyS0 guestinfo.nhv.macprefix=vmware guestinfo.nhv.macmode=deterministic" > "$R/proc/cmdline"
 echo 564d0000-0000-0000-0000-00000000beef > "$R/sys/class/dmi/id/product_uuid"
 boot

@@ -3,6 +3,7 @@
 #include "userland/nhv-identity/atomic.h"
 #include "userland/nhv-identity/decide.h"
 #include "userland/nhv-identity/efivar.h"
+#include "userland/nhv-identity/guestinfo.h"
 #include "userland/nhv-identity/guests.h"
 #include "userland/nhv-identity/hwid.h"
 #include "userland/nhv-identity/idfile.h"
@@ -76,32 +77,41 @@ static void cmdline_value(const char *cmdline, const char *key, char *out, size_
 	}
 }
 
+/* One setting: the kernel command line first, else guestinfo.nhv.KEY from the outer host. */
+static void setting(const char *cmd, const char *key, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (cmd)
+		cmdline_value(cmd, key, out, size);
+	if (!out[0] && guestinfo_get(key, out, size) < 0)
+		out[0] = '\0';
+}
+
 void boot_read_cmdline(struct boot_opts *o)
 {
 	static char host[ID_HOST_MAX];
 	char path[PATH_MAX], v[128];
 	char *cmd = read_file(sysroot("/proc/cmdline", path, sizeof(path)), 65536, NULL);
 
-	if (!cmd)
-		return;
 	if (!o->hostname) {
-		host[0] = '\0';
-		cmdline_value(cmd, "hostname", host, sizeof(host));
+		setting(cmd, "hostname", host, sizeof(host));
 		if (host[0])
 			o->hostname = host;
 	}
-	v[0] = '\0';
-	cmdline_value(cmd, "datadisk", v, sizeof(v));
-	if (strcmp(v, "format") == 0)
-		o->datadisk_format = 1;
-	v[0] = '\0';
-	cmdline_value(cmd, "macprefix", v, sizeof(v));
-	if (v[0] && o->prefix == MACP_UNSET && parse_mac_prefix(v, &o->prefix))
-		say(4, "ignoring macprefix=%s on the kernel command line: expected local or vmware", v);
-	v[0] = '\0';
-	cmdline_value(cmd, "macmode", v, sizeof(v));
-	if (v[0] && o->mode == MACM_UNSET && parse_mac_mode(v, &o->mode))
-		say(4, "ignoring macmode=%s on the kernel command line: expected random or deterministic", v);
+	if (!o->datadisk_format) {
+		setting(cmd, "datadisk", v, sizeof(v));
+		o->datadisk_format = strcmp(v, "format") == 0;
+	}
+	if (o->prefix == MACP_UNSET) {
+		setting(cmd, "macprefix", v, sizeof(v));
+		if (v[0] && parse_mac_prefix(v, &o->prefix))
+			say(4, "ignoring macprefix=%s: expected local or vmware", v);
+	}
+	if (o->mode == MACM_UNSET) {
+		setting(cmd, "macmode", v, sizeof(v));
+		if (v[0] && parse_mac_mode(v, &o->mode))
+			say(4, "ignoring macmode=%s: expected random or deterministic", v);
+	}
 	free(cmd);
 }
 

@@ -20,7 +20,10 @@ struct boot_opts {
 	enum mac_mode mode;
 };
 
-/* Reads nhv.guestinfo.* / guestinfo.nhv.* settings from /proc/cmdline into o (not overriding). */
+/*
+ * Fills what o leaves unset from nhv.guestinfo.KEY= / guestinfo.nhv.KEY= on
+ * /proc/cmdline, else from guestinfo.nhv.KEY of the outer host (nhv-guestinfo).
+ */
 void boot_read_cmdline(struct boot_opts *o);
 /* 0 when an identity was decided and stored; 1 on failure (messages say why). */
 int boot_run(const struct boot_opts *o);

@@ -4,7 +4,7 @@ NHV_IDENTITY_CORE := userland/nhv-identity/decide.c userland/nhv-identity/ids.c 
 	userland/nhv-identity/idfile.c userland/nhv-identity/sha256.c
 NHV_IDENTITY_IO := userland/nhv-identity/atomic.c userland/nhv-identity/sysroot.c \
 	userland/nhv-identity/hwid.c userland/nhv-identity/efivar.c \
-	userland/nhv-identity/guests.c userland/nhv-identity/boot.c \
+	userland/nhv-identity/guests.c userland/nhv-identity/guestinfo.c userland/nhv-identity/boot.c \
 	tools/nhv-clone/vmx.c userland/nhv-datadisk/datadisk.c userland/nhv-datadisk/blank.c
 
 $(eval $(call program,nhv-identity,userland/nhv-identity/main.c $(NHV_IDENTITY_CORE) $(NHV_IDENTITY_IO)))
