@@ -32,13 +32,20 @@ if ! dpkg-deb -x "$deb" "$tmp"; then
 	echo "kernel: $deb is corrupt (dpkg-deb -x failed); delete it and run make again" >&2
 	exit 1
 fi
-for f in "$tmp/boot/vmlinuz-$abi-amd64" "$tmp/lib/modules/$abi-amd64/modules.dep"; do
+for f in "$tmp/boot/vmlinuz-$abi-amd64" "$tmp/lib/modules/$abi-amd64/modules.order"; do
 	if [ ! -s "$f" ]; then
 		rm -rf "$tmp"
 		echo "kernel: $deb lacks $(echo "$f" | sed "s|^$tmp||"); wrong package?" >&2
 		exit 1
 	fi
 done
+# The package leaves modules.dep and modules.alias to depmod at install
+# time; make them here, for the unpacked tree.
+if ! depmod -b "$tmp" "$abi-amd64"; then
+	rm -rf "$tmp"
+	echo "kernel: depmod failed on the modules of $deb" >&2
+	exit 1
+fi
 rm -rf "$dest"
 mv "$tmp" "$dest"
 echo "kernel: unpacked $(basename "$deb") into $dest"

@@ -1,0 +1,9 @@
+# images/: the initramfs and the hybrid BIOS+UEFI ISO.
+IMAGE_INPUTS := images/mkinitramfs.sh images/modules.list $(shell find images/rootfs -type f)
+EXTRA_MODULES_DIR := $(B)/modules
+
+$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_INPUTS) $(KDIR)/.ok
+	images/mkinitramfs.sh $@ $(KDIR) $(KVER) $(BIN) $(EXTRA_MODULES_DIR)
+
+$(ISO): $(B)/initramfs.img images/grub.cfg images/mkiso.sh $(KDIR)/.ok
+	images/mkiso.sh $@ $(KDIR)/boot/vmlinuz-$(KVER) $(B)/initramfs.img

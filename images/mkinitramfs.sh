@@ -1,0 +1,76 @@
+#!/bin/sh
+# Build the appliance's initramfs: busybox-static, the nhv programs, the
+# kernel modules in images/modules.list (with their dependencies), pci.ids
+# and images/rootfs.  Fails loudly, naming what is missing.
+# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR]
+set -eu
+out=$1
+kdir=$2
+kver=$3
+bindir=$4
+extramods=${5:-}
+here=$(cd "$(dirname "$0")" && pwd)
+mods=$kdir/lib/modules/$kver
+stage=$out.d
+
+fail() { echo "initramfs: $*" >&2; rm -rf "$stage" "$out.tmp"; exit 1; }
+
+[ -f "$mods/modules.dep" ] || fail "no $mods/modules.dep (kernel package not unpacked?)"
+[ -x /bin/busybox ] || fail "no /bin/busybox (install busybox-static)"
+/bin/busybox --list-full >/dev/null 2>&1 || fail "/bin/busybox is not busybox-static"
+[ -f /usr/share/misc/pci.ids ] || fail "no /usr/share/misc/pci.ids (install pci.ids)"
+ls "$bindir"/nhv-init >/dev/null 2>&1 || fail "no $bindir/nhv-init (build the programs first)"
+
+rm -rf "$stage"
+mkdir -p "$stage"
+for d in bin sbin etc proc sys dev run tmp root mnt var/log usr/bin usr/sbin \
+	usr/share/misc "lib/modules/$kver"; do
+	mkdir -p "$stage/$d"
+done
+
+# busybox and a link for each of its applets
+cp /bin/busybox "$stage/bin/busybox"
+for applet in $("$stage/bin/busybox" --list-full); do
+	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
+done
+
+cp -a "$here/rootfs/." "$stage/"
+cp "$bindir"/* "$stage/bin/"
+ln -s /bin/nhv-init "$stage/init"
+cp /usr/share/misc/pci.ids "$stage/usr/share/misc/pci.ids"
+
+# root's password is "nhv" (docs/quickstart.md); the salt is fixed so
+# that the image is reproducible.
+hash=$(/bin/busybox mkpasswd -m sha512 -S nhvappliance nhv)
+printf 'root:%s:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' "$hash" > "$stage/etc/shadow"
+chmod 600 "$stage/etc/shadow"
+
+# Modules: each listed name plus what modules.dep says it needs.
+want=$(sed -e 's/#.*//' "$here/modules.list" | tr '-' '_' | tr -s ' \n' ' ')
+paths=$(awk -v want="$want" '
+	BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) if (w[i] != "") need[w[i]] = 1 }
+	{
+		sub(":", "", $1); name = $1; sub(".*/", "", name); sub("\\.ko.*", "", name)
+		gsub("-", "_", name)
+		if (name in need) { found[name] = 1; for (i = 1; i <= NF; i++) print $i }
+	}
+	END { for (m in need) if (!(m in found)) { print "MISSING " m; } }
+' "$mods/modules.dep" | sort -u)
+missing=$(echo "$paths" | sed -n 's/^MISSING //p' | tr '\n' ' ')
+[ -z "$missing" ] || fail "modules not in $kver: $missing(images/modules.list)"
+for p in $paths; do
+	mkdir -p "$stage/lib/modules/$kver/$(dirname "$p")"
+	cp "$mods/$p" "$stage/lib/modules/$kver/$p"
+done
+if [ -n "$extramods" ] && ls "$extramods"/*.ko >/dev/null 2>&1; then
+	mkdir -p "$stage/lib/modules/$kver/extra"
+	cp "$extramods"/*.ko "$stage/lib/modules/$kver/extra/"
+fi
+cp "$mods/modules.order" "$mods/modules.builtin" "$mods/modules.builtin.modinfo" \
+	"$stage/lib/modules/$kver/"
+depmod -b "$stage" "$kver" || fail "depmod failed for $stage"
+
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -9 -n > "$out.tmp" || fail "cpio/gzip failed"
+mv "$out.tmp" "$out"
+echo "initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo "$paths" | wc -w) modules)"

@@ -1,0 +1,73 @@
+/*
+ * nhv-init - PID 1 of the nhv appliance (the initramfs's /init).
+ *
+ * Boot: mount the pseudo filesystems, load the drivers the virtual
+ * hardware needs, set the hostname, bring every NIC up with DHCP, print
+ * "nhv: ready" and the status block on every console, then hand PID 1 to
+ * busybox init (logins or a serial root shell, power button, shutdown).
+ *
+ * `nhv-init shutdown` is run by busybox init when the appliance powers off
+ * or reboots: it says so on the consoles and unmounts the disks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nhv-init.h"
+
+static int shutdown_step(void)
+{
+	consoles_write("nhv: shutting down\n");
+	unmount_all();
+	return 0;
+}
+
+static void start_syslogd(void)
+{
+	char *argv[] = { "/sbin/syslogd", "-C256", NULL };
+
+	if (run_wait(argv) != 0)
+		log_msg("syslogd did not start; DHCP messages go nowhere");
+}
+
+int main(int argc, char **argv)
+{
+	static char status[8192];
+	char hostname[256];
+
+	if (argc == 2 && strcmp(argv[1], "shutdown") == 0)
+		return shutdown_step();
+	if (argc != 1 || getpid() != 1) {
+		fprintf(stderr, "usage: nhv-init            (as PID 1, the initramfs /init)\n"
+				"       nhv-init shutdown   (run by init at power-off)\n");
+		return 2;
+	}
+
+	umask(022);
+	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
+	mount_early();
+	cmdline_load();
+	nhv_debug = cmdline_get("nhv.debug") != NULL;
+
+	modules_load_for_devices();
+	module_load("msr");	/* nhv-check reads the VMX capability MSRs */
+	mount_efivarfs();
+	start_syslogd();
+
+	hostname_setup(hostname, sizeof(hostname));
+	net_bring_up();
+
+	if (inittab_write("/etc/inittab") < 0)
+		log_msg("cannot write /etc/inittab: %s", strerror(errno));
+	status_build(status, sizeof(status), hostname);
+	consoles_write(status);
+
+	execl("/sbin/init", "init", (char *)NULL);
+	log_msg("exec /sbin/init failed: %s", strerror(errno));
+	consoles_write("nhv: cannot start busybox init; dropping to a shell\n");
+	execl("/bin/sh", "sh", (char *)NULL);
+	return 1;
+}

@@ -1,0 +1,50 @@
+/*
+ * nhv-init - the appliance's boot flow, run as PID 1 from the initramfs.
+ * Each step lives in its own file; main.c puts them in order.
+ */
+#ifndef NHV_INIT_H
+#define NHV_INIT_H
+
+#include <stddef.h>
+
+#define NHV_RUN_DIR "/run/nhv"
+
+/* log.c: messages to the kernel log (and to stderr in debug mode) */
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int nhv_debug;
+
+/* cmdline.c: kernel command line */
+int cmdline_load(void);
+const char *cmdline_get(const char *key);	/* value of key=value, or NULL */
+
+/* mounts.c */
+int mount_early(void);
+int mount_efivarfs(void);
+void unmount_all(void);
+
+/* modload.c: load drivers for the devices present by their modaliases */
+int modules_load_for_devices(void);
+int module_load(const char *name);
+
+/* netup.c: loopback up, every ethernet NIC up, DHCP with busybox udhcpc */
+int net_bring_up(void);
+
+/* hostname.c */
+int hostname_setup(char *name, size_t len);
+
+/* consoles.c: write to every active console (VGA and serial) */
+void consoles_write(const char *text);
+
+/* status.c: the status block printed after `nhv: ready` */
+int status_build(char *buf, size_t len, const char *hostname);
+
+/* inittab.c: the inittab for busybox init (login or serial root shell) */
+int inittab_write(const char *path);
+
+/* util.c */
+int read_file(const char *path, char *buf, size_t len);	/* trims trailing newline */
+int write_file(const char *path, const char *text);
+int run_wait(char *const argv[]);			/* fork+exec+wait; returns exit status */
+void appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,1 @@
+$(eval $(call program,nhv-powerbtn,userland/nhv-powerbtn/nhv-powerbtn.c))

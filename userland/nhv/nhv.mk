@@ -1,0 +1,1 @@
+$(eval $(call program,nhv,userland/nhv/nhv.c))
