@@ -57,7 +57,9 @@ endef
 .PHONY: all deps programs tests iso run check clean distclean bench
 all: programs
 
-include $(sort $(wildcard */*.mk */*/*.mk))
+# Every part first, then the image, which packages what the parts built.
+include $(filter-out images/images.mk,$(sort $(wildcard */*.mk */*/*.mk)))
+include images/images.mk
 
 programs: $(PROGRAMS)
 tests: $(UNIT_TESTS) $(FUZZERS)

@@ -83,6 +83,7 @@ boot: cdrom
 com1: enabled=1, mode=file, dev=$VM_DIR/serial.log
 display_library: rfb, options="timeout=0"
 speaker: enabled=0
+sound: driver=dummy
 clock: sync=none
 log: /dev/null
 $(for line in "$@"; do echo "$line"; done)
@@ -106,6 +107,8 @@ vm_wait_for() {
 			return 0
 		fi
 		if ! vm_alive; then
+			sleep 1	# let the reader drain what the emulator wrote last
+			tr -d '\r' < "$VM_DIR/serial.log" | grep -Eq -- "$pattern" && return 0
 			echo "# emulator exited before '$pattern' appeared" >&2
 			return 1
 		fi

@@ -1,7 +1,8 @@
 /*
  * hostname.c - the appliance's hostname: `nhv.guestinfo.hostname=NAME` on
- * the kernel command line if given and valid, else "nhv-" and the last six
- * hex digits of the SMBIOS system UUID (so fifty clones get fifty names).
+ * the kernel command line if given and valid; else the one nhv-identity
+ * set from the stored identity; else "nhv-" and the last six hex digits of
+ * the SMBIOS system UUID (so fifty clones get fifty names).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ static int valid_hostname(const char *name)
 int hostname_setup(char *name, size_t len)
 {
 	const char *wanted = cmdline_get("nhv.guestinfo.hostname");
-	char uuid[64], hosts[512];
+	char uuid[64], hosts[512], current[256] = "";
 	size_t ulen;
 
 	if (wanted && !valid_hostname(wanted)) {
@@ -49,8 +50,11 @@ int hostname_setup(char *name, size_t len)
 			wanted);
 		wanted = NULL;
 	}
+	gethostname(current, sizeof(current) - 1);
 	if (wanted) {
 		snprintf(name, len, "%s", wanted);
+	} else if (current[0] && strcmp(current, "(none)") != 0 && valid_hostname(current)) {
+		snprintf(name, len, "%s", current);
 	} else if ((ulen = (size_t)read_file("/sys/class/dmi/id/product_uuid", uuid,
 					     sizeof(uuid))) >= 6 && ulen < sizeof(uuid)) {
 		size_t i;

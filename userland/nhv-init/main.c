@@ -25,6 +25,19 @@ static int shutdown_step(void)
 	return 0;
 }
 
+/* Clone-safe identity (userland/nhv-identity): decides new, same, moved or
+ * cloned, renews UUIDs, MACs, machine-id and hostname after a clone, and
+ * mounts the data disk on /data.  Runs before the network comes up so that
+ * DHCP already uses the renewed identity. */
+static void identity_step(void)
+{
+	char *argv[] = { "/bin/nhv-identity", "boot", NULL };
+	int rc = run_wait(argv);
+
+	if (rc != 0)
+		log_msg("nhv-identity boot failed (exit %d): identity not renewed", rc);
+}
+
 static void start_syslogd(void)
 {
 	char *argv[] = { "/sbin/syslogd", "-C256", NULL };
@@ -57,6 +70,7 @@ int main(int argc, char **argv)
 	mount_efivarfs();
 	start_syslogd();
 
+	identity_step();
 	hostname_setup(hostname, sizeof(hostname));
 	net_bring_up();
 

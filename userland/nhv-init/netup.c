@@ -49,8 +49,10 @@ static pid_t start_dhcp(const char *ifname)
 	if (pid == 0) {
 		/* -b: go to the background after 3 unanswered discovers (-t 3,
 		 * 1 s apart) and keep trying every 10 s (-A 10); -S: log to syslog. */
-		execl("/bin/udhcpc", "udhcpc", "-i", ifname, "-b", "-S", "-t", "3", "-T", "1",
-		      "-A", "10", "-p", pidfile, "-x", host, (char *)NULL);
+		execlp("udhcpc", "udhcpc", "-i", ifname, "-b", "-S", "-t", "3", "-T", "1",
+		       "-A", "10", "-p", pidfile, "-x", host,
+		       "-s", "/usr/share/udhcpc/default.script", (char *)NULL);
+		log_msg("%s: cannot run udhcpc: %s", ifname, strerror(errno));
 		_exit(127);
 	}
 	return pid;
@@ -88,9 +90,14 @@ int net_bring_up(void)
 		closedir(d);
 	close(sock);
 
-	for (i = 0; i < n; i++)
-		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+	for (i = 0; i < n; i++) {
+		int status = 0;
+
+		while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
 			;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			log_msg("udhcpc (pid %d) failed with status %d", (int)pids[i], status);
+	}
 	log_msg("DHCP started on %d NIC(s)", n);
 	return n;
 }
