@@ -2,8 +2,10 @@
  * probe-backdoor.c - the VMware backdoor (reference/vmware-backdoor.md):
  * IN EAX,DX on port 0x5658 with EAX = 0x564D5868 ("VMXh").
  *
- * Safe on any host: we ask for the port with ioperm() (root,
- * CAP_SYS_RAWIO, no lockdown); VMware answers even without it, and where
+ * Safe on any host: we ask for the ports with ioperm() (root,
+ * CAP_SYS_RAWIO, no lockdown).  A 32-bit IN checks the I/O-bitmap bits of
+ * all four ports 0x5658-0x565B, so all four are granted; with only the
+ * first, QEMU's vmport faults.  VMware answers even without it, and where
  * nothing answers at CPL3 the IN raises #GP, which Linux delivers as
  * SIGSEGV.  A handler catches it with siglongjmp and the answer is
  * "no backdoor".  Where the IN executes and no device answers, EAX reads
@@ -92,7 +94,7 @@ static void not_available(struct facts *f, enum fact_reason why)
 void probe_backdoor(struct facts *f)
 {
 	struct bd_regs r;
-	int have_port = ioperm(BDOOR_PORT, 1, 1) == 0;
+	int have_port = ioperm(BDOOR_PORT, 4, 1) == 0;
 	int io_errno = errno;
 	int have_iopl = !have_port && iopl(3) == 0;
 	int have_io = have_port || have_iopl;
@@ -139,7 +141,7 @@ void probe_backdoor(struct facts *f)
 		fact_unavail(f, N_BD_NESTING, FR_IO_ERROR, SRC_BACKDOOR);
 out:
 	if (have_port)
-		ioperm(BDOOR_PORT, 1, 0);
+		ioperm(BDOOR_PORT, 4, 0);
 	if (have_iopl)
 		iopl(0);
 }
