@@ -18,6 +18,8 @@ my @qemu = ('qemu-system-x86_64', '-accel', 'tcg', '-m', '1024', '-smp', '1', '-
 	'-initrd', $initrd, '-append', 'console=ttyS0 nhv.shell=serial quiet', '-display', 'none',
 	'-serial', 'stdio', '-monitor', 'none', '-no-reboot', @rest);
 my $pid = open3(my $in, my $out, undef, @qemu);
+# Never leave an emulator behind, also when we die on a time-out.
+END { if ($pid && waitpid($pid, WNOHANG) == 0) { kill 'KILL', $pid; waitpid($pid, 0); } }
 my $sel = IO::Select->new($out);
 my $buf = '';
 
@@ -47,7 +49,7 @@ for my $cmd (@cmds) {
 	wait_for(qr/^END$i:\d+/m, 300) or die "qemu-capture: no answer to '$cmd'\n$buf";
 	$buf =~ s/\r//g;
 	my ($text) = $buf =~ /\A(.*?)^END$i:\d+/ms;
-	$text =~ s/^[^\n]*# //;   # a prompt before the output
+	$text =~ s/^[\w.-]+:[^\s#]*# //mg;   # shell prompts before the output
 	print "=== $cmd\n$text";
 }
 syswrite($in, "poweroff\n");
