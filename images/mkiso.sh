@@ -29,13 +29,14 @@ cp "$vmlinuz" "$stage/boot/vmlinuz"
 cp "$initrd" "$stage/boot/initrd.img"
 cp "$here/grub.cfg" "$stage/boot/grub/grub.cfg"
 
-# Only the GRUB modules the menu needs, no fonts, themes or locales:
-# keeps the ISO small.
+# Only the GRUB modules the menu needs, plus every filesystem and partition
+# map module (GRUB's `search` autoloads them), and no fonts, themes or
+# locales: keeps the ISO small.
 modules="linux normal search search_fs_file configfile test echo serial terminal
-	iso9660 fat part_msdos part_gpt part_apple part_acorn part_amiga part_bsd part_dfly
-	part_dvh part_plan part_sun part_sunpc all_video gzio"
+	all_video gzio regexp $(cat /usr/lib/grub/x86_64-efi/fs.lst /usr/lib/grub/x86_64-efi/partmap.lst |
+	sort -u | tr '\n' ' ')"
 grub-mkrescue -o "$tmp" --fonts= --locales= --themes= \
-	--install-modules="$modules" --modules="$modules" \
+	--install-modules="$modules" --modules="linux normal search configfile serial" \
 	"$stage" -- -volid NHV >"$out.log" 2>&1 || {
 	cat "$out.log" >&2
 	fail "grub-mkrescue failed (log above)"
