@@ -58,7 +58,7 @@ vm_start() {
 		shift
 	done
 	[ -n "$append" ] && args="$args --append $(vm__quote "${append# }")"
-	eval "set -- $args --serial-pipe \"\$VM_DIR/serial\" --qmp \"\$VM_DIR/qmp.sock\" \"\$@\""
+	eval "set -- --menu-timeout 0 $args --serial-pipe \"\$VM_DIR/serial\" --qmp \"\$VM_DIR/qmp.sock\" \"\$@\""
 	setsid "$NHV_ROOT/tools/qemu-vmware-host/qemu-vmware-host" --iso "$NHV_ISO" "$@" \
 		> "$VM_DIR/qemu.out" 2>&1 < /dev/null &
 	VM_PID=$!

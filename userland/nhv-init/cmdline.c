@@ -1,4 +1,5 @@
 /* cmdline.c - the kernel command line, parsed once into key=value words. */
+#include <stdio.h>
 #include <string.h>
 
 #include "nhv-init.h"
@@ -8,6 +9,11 @@ static char cmdline[4096];
 int cmdline_load(void)
 {
 	return read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0 ? -1 : 0;
+}
+
+void cmdline_set(const char *text)
+{
+	snprintf(cmdline, sizeof(cmdline), "%s", text);
 }
 
 /* Returns the value of the last "key=value" word (the kernel's own rule:

@@ -13,7 +13,7 @@
 
 /* RFC 1123 host name: labels of letters, digits and '-', not starting or
  * ending with '-', at most 63 characters each, 253 in all. */
-static int valid_hostname(const char *name)
+int hostname_valid(const char *name)
 {
 	size_t len = strlen(name), label = 0, i;
 
@@ -44,7 +44,7 @@ int hostname_setup(char *name, size_t len)
 	char uuid[64], hosts[512], current[256] = "";
 	size_t ulen;
 
-	if (wanted && !valid_hostname(wanted)) {
+	if (wanted && !hostname_valid(wanted)) {
 		log_msg("nhv.guestinfo.hostname=%s is not a valid host name "
 			"(letters, digits and '-', labels of at most 63); using the default",
 			wanted);
@@ -53,7 +53,7 @@ int hostname_setup(char *name, size_t len)
 	gethostname(current, sizeof(current) - 1);
 	if (wanted) {
 		snprintf(name, len, "%s", wanted);
-	} else if (current[0] && strcmp(current, "(none)") != 0 && valid_hostname(current)) {
+	} else if (current[0] && strcmp(current, "(none)") != 0 && hostname_valid(current)) {
 		snprintf(name, len, "%s", current);
 	} else if ((ulen = (size_t)read_file("/sys/class/dmi/id/product_uuid", uuid,
 					     sizeof(uuid))) >= 6 && ulen < sizeof(uuid)) {

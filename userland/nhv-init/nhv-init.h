@@ -15,6 +15,7 @@ extern int nhv_debug;
 
 /* cmdline.c: kernel command line */
 int cmdline_load(void);
+void cmdline_set(const char *text);		/* instead of /proc/cmdline (tests) */
 const char *cmdline_get(const char *key);	/* value of key=value, or NULL */
 
 /* mounts.c */
@@ -31,6 +32,7 @@ int net_bring_up(void);
 
 /* hostname.c */
 int hostname_setup(char *name, size_t len);
+int hostname_valid(const char *name);		/* RFC 1123 */
 
 /* consoles.c: write to every active console (VGA and serial) */
 void consoles_write(const char *text);
