@@ -2,7 +2,9 @@
 IMAGE_INPUTS := images/mkinitramfs.sh images/modules.list $(shell find images/rootfs -type f)
 EXTRA_MODULES_DIR := $(B)/modules
 
-$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_INPUTS) $(KDIR)/.ok
+# Parts that build kernel modules for the image add them to IMAGE_MODULES
+# (built into $(EXTRA_MODULES_DIR), installed under /lib/modules/$(KVER)/extra).
+$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_MODULES) $(IMAGE_INPUTS) $(KDIR)/.ok
 	images/mkinitramfs.sh $@ $(KDIR) $(KVER) $(BIN) $(EXTRA_MODULES_DIR)
 
 $(ISO): $(B)/initramfs.img images/grub.cfg images/mkiso.sh $(KDIR)/.ok

@@ -13,6 +13,7 @@ KVMM_DEBS  := linux-headers-$(KVER) linux-headers-$(KABI)-common linux-kbuild-6.
 .PHONY: kernel-vmm-module
 kernel-vmm-module: $(B)/modules/nhv.ko
 programs: $(B)/modules/nhv.ko
+IMAGE_MODULES += $(B)/modules/nhv.ko
 
 $(KVMM_HDR)/.ok: | $(DEPS_STAMP)
 	@mkdir -p $(B)/deb

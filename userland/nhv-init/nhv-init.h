@@ -47,6 +47,8 @@ int inittab_write(const char *path);
 int read_file(const char *path, char *buf, size_t len);	/* trims trailing newline */
 int write_file(const char *path, const char *text);
 int run_wait(char *const argv[]);			/* fork+exec+wait; returns exit status */
+/* fork+exec with stdout into out; killed after timeout_s; exit status or -1 */
+int run_capture(char *const argv[], char *out, size_t len, int timeout_s);
 void appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

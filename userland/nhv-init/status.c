@@ -1,7 +1,8 @@
 /*
  * status.c - the block printed after "nhv: ready": hostname, each NIC
- * with its MAC and IPv4 addresses, the SMBIOS system UUID, the outer
- * hypervisor, VMX/SVM visibility and how long boot took.
+ * with its MAC and IPv4 addresses, the SMBIOS system UUID, then nhv-check's
+ * brief report (outer hypervisor, VT-x/AMD-V with EPT/NPT, verdict) and how
+ * long boot took.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -15,8 +16,29 @@
 
 #include "nhv-init.h"
 
-void hv_describe(char *buf, size_t len);
-void hwvirt_describe(char *buf, size_t len);
+/* "key\t\t: value" lines of `nhv-check --brief`, re-indented as ours. */
+static void append_check(char *buf, size_t len)
+{
+	char *argv[] = { "/bin/nhv-check", "--brief", NULL };
+	char out[2048], *line, *save = NULL;
+	int rc = run_capture(argv, out, sizeof(out), 10);
+
+	if (rc < 0 || rc > 2 || !out[0]) {
+		appendf(buf, len, "  hv check     : nhv-check --brief failed (exit %d); run nhv-check\n", rc);
+		return;
+	}
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t key = strcspn(line, "\t:");
+		const char *value = strchr(line, ':');
+
+		if (!value || key == 0)
+			continue;
+		value++;
+		while (*value == ' ')
+			value++;
+		appendf(buf, len, "  %-12.*s : %s\n", (int)key, line, value);
+	}
+}
 
 static int prefix_len(const struct sockaddr *mask)
 {
@@ -53,7 +75,7 @@ static void nic_line(char *buf, size_t len, const char *ifname, struct ifaddrs *
 
 int status_build(char *buf, size_t len, const char *hostname)
 {
-	char uuid[64], text[512], uptime[64];
+	char uuid[64], uptime[64];
 	struct ifaddrs *ifs = NULL;
 	struct dirent *de;
 	const char *shell = cmdline_get("nhv.shell");
@@ -80,10 +102,7 @@ int status_build(char *buf, size_t len, const char *hostname)
 	if (read_file("/sys/class/dmi/id/product_uuid", uuid, sizeof(uuid)) <= 0)
 		snprintf(uuid, sizeof(uuid), "unknown (no DMI)");
 	appendf(buf, len, "  system uuid  : %s\n", uuid);
-	hv_describe(text, sizeof(text));
-	appendf(buf, len, "  outer host   : %s\n", text);
-	hwvirt_describe(text, sizeof(text));
-	appendf(buf, len, "  hw virt      : %s\n", text);
+	append_check(buf, len);
 	if (read_file("/proc/uptime", uptime, sizeof(uptime)) > 0)
 		appendf(buf, len, "  boot time    : %.*s s since the kernel started\n",
 			(int)strcspn(uptime, " "), uptime);
