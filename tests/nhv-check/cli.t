@@ -121,4 +121,11 @@ run('--replay', 'tests/data/cpuinfo/hyperv-2008-guest-nested-off.cpuinfo.txt', '
 $j = decode_json($out);
 ok($j->{verdict} eq 'not-capable' && $j->{hypervisor} eq 'microsoft', "cpuinfo converted to a capture replays the same");
 
+# the VMware-like QEMU capture: vmware from DMI + backdoor, the TCG signature disagrees
+($rc, $out) = run('--replay', 'tests/data/cpuinfo/qemu-tcg-max-vmware-profile.capture.txt', '--json');
+$j = decode_json($out);
+ok($j->{hypervisor} eq 'vmware' && $j->{hypervisor_product} eq 'ESX', "QEMU VMware profile: vmware (ESX) from DMI and vmport");
+ok(@{$j->{hypervisor_conflicts}} == 1 && $j->{hypervisor_conflicts}[0] =~ /qemu/, "the TCGTCGTCGTCG signature is reported as a conflict");
+ok($j->{facts}{'backdoor.version'}{value} == 6, "vmport answered GETVERSION with version 6");
+
 print "1..$n\n";

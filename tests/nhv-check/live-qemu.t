@@ -3,7 +3,11 @@
 # VMware-like profile (tools/qemu-vmware-host):
 #   1. -cpu max (AMD SVM + NPT): verdict ready, hypervisor vmware (QEMU cannot
 #      show the VMwareVMware CPUID leaf: DMI and the vmport backdoor carry it)
-#   2. -cpu max,-svm: verdict not-capable, with the ESXi remediation text
+#   2. no SVM: verdict not-capable, with the ESXi remediation text.  The
+#      issue asks for -cpu max,-svm, but with QEMU 7.2 TCG that CPU kills
+#      the appliance's glibc-static busybox applets at exec (assertion in
+#      _dl_get_origin) and then PID 1, so the same test uses EPYC,-svm:
+#      an AMD CPU with SVM removed, which is what the test is about.
 # Skipped when there is no ISO (make iso).
 . tests/lib/vm.sh
 
@@ -63,10 +67,10 @@ ok "$([ "$lines" -ge 3 ] && [ "$lines" -le 5 ] && echo 0 || echo 1)" "--brief pr
 vm_stop
 
 # Boot 2: no SVM exposed
-boot --cpu max,-svm
-ok $? "appliance boots with -cpu max,-svm"
+boot --cpu EPYC,-svm
+ok $? "appliance boots with -cpu EPYC,-svm"
 run 'nhv-check --explain'
-ok "$([ "$status" = 2 ] && echo 0 || echo 1)" "nhv-check exits 2 (not-capable) with -cpu max,-svm (got $status)"
+ok "$([ "$status" = 2 ] && echo 0 || echo 1)" "nhv-check exits 2 (not-capable) without SVM (got $status)"
 ok "$([ "$(key verdict)" = not-capable ] && echo 0 || echo 1)" "verdict not-capable without SVM ($(key verdict))"
 ok "$(grep -q '^reason.*no-hw-virt' "$out" && echo 0 || echo 1)" "reason no-hw-virt"
 ok "$(grep -q 'Expose hardware assisted virtualization to the guest OS' "$out" && echo 0 || echo 1)" \

@@ -174,11 +174,11 @@ enum fact_kind num_fact_kind(enum num_fact id)
 {
 	if (id == N_CPUID_1_ECX || id == N_SVM_EDX || id == N_CPUID_HV_MAX_LEAF ||
 	    id == N_MSR_FEATURE_CONTROL || id == N_MSR_VM_CR || id == N_MSR_EFER ||
-	    (id >= N_MSR_VMX_FIRST && id <= N_MSR_VMX_LAST) || id == N_BD_TYPE ||
+	    (id >= N_MSR_VMX_FIRST && id <= N_MSR_VMX_LAST) ||
 	    id == N_BD_NESTING)
 		return FK_HEX;
 	if (id == N_SVM_REVISION || id == N_SVM_NASID || (id >= N_PCI_DEVICES && id <= N_PCI_XEN) ||
-	    id == N_BD_VERSION || id == N_BD_HWVERSION || id == N_BD_BUILDNUM)
+	    id == N_BD_VERSION || id == N_BD_TYPE || id == N_BD_HWVERSION || id == N_BD_BUILDNUM)
 		return FK_DEC;
 	return FK_BOOL;
 }
