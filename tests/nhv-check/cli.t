@@ -75,6 +75,11 @@ for my $k (keys %{$j->{facts} || {}}) {
 }
 ok($j && !$bad, "every fact has a state, and every unavailable fact a reason");
 
+# the backdoor probe ran and came back (no crash on a host without a backdoor)
+my $bd = $j->{facts}{'backdoor.present'};
+ok($bd && ($bd->{state} eq 'probed' || ($bd->{state} eq 'unavailable' && $bd->{reason})),
+   "backdoor probe answered or said why not ($bd->{state}" . ($bd->{reason} ? ": $bd->{reason}" : "") . ")");
+
 # --quiet, --brief
 ($rc, $out) = run('--quiet');
 ok($out =~ /^(ready|degraded|not-capable)\n\z/ && $rc == $code{$1}, "--quiet prints the verdict only, exit matches");

@@ -436,6 +436,7 @@ static int dmi_line(struct text_state *st, const char *key, const char *val)
 	return 0;
 }
 
+/* 1 = the line was the helper's signature, 0 = not such a line, -1 = error. */
 static int virtwhat_line(struct text_state *st, const char *t, int lineno, struct replay_error *err)
 {
 	char sig[64];
@@ -477,8 +478,13 @@ static int text_line(struct text_state *st, char *raw, size_t rawlen, int lineno
 		st->virtwhat = 1;
 		return 0;
 	}
-	if (st->virtwhat && virtwhat_line(st, t, lineno, err) != 0)
-		return err->line ? -1 : 0;
+	if (st->virtwhat) {
+		int r = virtwhat_line(st, t, lineno, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			return 0;
+	}
 	if (strcmp(t, "System Information") == 0) {
 		st->dmi_block = 1;
 		return 0;
