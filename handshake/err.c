@@ -9,7 +9,7 @@ const char *nhvbd_strerror(int err)
 	case NHVBD_OK:
 		return "success";
 	case NHVBD_ENODEV:
-		return "no VMware backdoor answers on port 0x5658";
+		return "nothing answers on port 0x5658";
 	case NHVBD_EFAULT:
 		return "the backdoor I/O instruction faulted (no backdoor, or it is restricted)";
 	case NHVBD_EUNSUPPORTED:

@@ -187,7 +187,10 @@ static int x86_hb_in(void *ctx, struct nhvbd_regs *r, uint8_t *buf, size_t len)
 
 int nhvbd_x86_enable_ports(void)
 {
-	if (ioperm(BDOOR_PORT, 2, 1) == 0)
+	/* A 32-bit IN at 0x5658 touches ports 0x5658-0x565B, and the CPU checks
+	 * every one in the I/O bitmap (Intel SDM vol. 1, 19.5.2): four ports,
+	 * which also cover 0x5659 for the HB transfers. */
+	if (ioperm(BDOOR_PORT, 4, 1) == 0)
 		return 0;
 	if (iopl(3) == 0)
 		return 0;

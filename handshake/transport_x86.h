@@ -13,7 +13,7 @@
 #include "handshake/commands.h"
 #include "handshake/transport.h"
 
-/* Asks for the two ports (ioperm, else iopl(3); root only).  Returns 0 or a
+/* Asks for ports 0x5658-0x565B (ioperm, else iopl(3); root only).  Returns 0 or a
  * negative errno.  VMware answers CPL3 without it; QEMU and KVM do not. */
 int nhvbd_x86_enable_ports(void);
 

@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	if (err == NHVBD_ENOMSG || err == NHVBD_EFAULT) {
 		log_msg("the host answers the backdoor but has no GuestRPC (%s): no guestinfo, tools "
 			"status or power operations (QEMU's vmport has none); idle",
-			nhvbd_strerror(err));
+			err == NHVBD_ENOMSG ? "MESSAGE OPEN refused" : "MESSAGE faulted");
 		publish("guestrpc", "0\n", 2);
 		config_apply(&conf);
 		config_publish(&conf);
