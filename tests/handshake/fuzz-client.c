@@ -16,6 +16,7 @@
 
 #include "handshake/bdoor_def.h"
 #include "handshake/commands.h"
+#include "handshake/facts.h"
 #include "handshake/message.h"
 #include "handshake/nhvbd_err.h"
 #include "handshake/rpci.h"
@@ -111,6 +112,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nhvbd_get_hz(&t, &hz);
 	nhvbd_get_time_full(&t, &tm);
 	nhvbd_nesting_control(&t, NESTING_CONTROL_QUERY, &x);
+	{
+		static char text[512];
+		struct nhvbd_facts f;
+
+		nhvbd_facts_collect(&t, &f);
+		if (nhvbd_facts_format(&f, text, sizeof(text)) >= sizeof(text) ||
+		    strlen(text) >= sizeof(text))
+			fail("facts text beyond its buffer");
+	}
 
 	err = nhvbd_info_get(&t, "nhv.hostname", reply, sizeof(reply));
 	if (strlen(reply) >= sizeof(reply) || (err != 0 && err != NHVBD_ERPC && reply[0]))

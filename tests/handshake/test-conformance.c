@@ -11,6 +11,7 @@
 #include "tests/lib/tap.h"
 #include "tests/handshake/testhost.h"
 #include "handshake/commands.h"
+#include "handshake/facts.h"
 #include "handshake/message.h"
 #include "handshake/rpci.h"
 #include "handshake/tclo.h"
@@ -394,6 +395,34 @@ static void test_qemu_like(void)
 	tap_is_int(nhvbd_info_get(&gp, "x", reply, sizeof(reply)), NHVBD_EFAULT, "faulting port: RPCI EFAULT");
 }
 
+static void test_facts(void)
+{
+	struct nhvbd_transport q = { NULL, qemu_lb, NULL, NULL };
+	struct nhvbd_transport none = { NULL, nothing_lb, NULL, NULL };
+	struct nhvbd_facts f;
+	char text[2048];
+
+	setup(0);
+	tap_is_int(nhvbd_facts_collect(&M.t, &f), 0, "facts from a VMware-like host");
+	nhvbd_facts_format(&f, text, sizeof(text));
+	tap_ok(strstr(text, "present=1\nversion=6\nvmx_type=2\nvmx_type_name=ESX Server\n") &&
+	       strstr(text, "uuid=564d1234-5678-9abc-def0-112233445566\n") &&
+	       strstr(text, "hw_version=19\n") && strstr(text, "build=24022510\n") &&
+	       strstr(text, "tsc_hz=2900000000\n") &&
+	       strstr(text, "nesting_supported=1\nnesting_query_eax=0x00000002\n"),
+	       "facts text has every answer");
+	nhvbd_facts_collect(&q, &f);
+	nhvbd_facts_format(&f, text, sizeof(text));
+	tap_ok(strstr(text, "present=1\n") && !strstr(text, "hw_version=") && !strstr(text, "build=") &&
+	       strstr(text, "nesting_supported=0\nnesting_reason=the host does not answer NESTING_CONTROL\n"),
+	       "QEMU-like facts: only what it answers, nesting absent");
+	tap_is_int(nhvbd_facts_collect(&none, &f), NHVBD_ENODEV, "facts from an empty port: ENODEV");
+	nhvbd_facts_format_nesting(&f, text, sizeof(text));
+	tap_is_str(text, "nesting_supported=0\nnesting_reason=no VMware backdoor\n", "nesting file without a backdoor");
+	nhvbd_facts_format(&f, text, 8);
+	tap_is_int((long long)strlen(text), 7, "facts text is cut at the buffer, NUL-terminated");
+}
+
 int main(void)
 {
 	test_commands();
@@ -404,5 +433,6 @@ int main(void)
 	test_statuses();
 	test_lies();
 	test_qemu_like();
+	test_facts();
 	return tap_done();
 }
