@@ -60,7 +60,7 @@
 #define BDOOR_CMD_VCPU_HV_REPLAY_OK	2
 #define BDOOR_CMD_VCPU_LEGACY_X2APIC_OK	3
 #define BDOOR_CMD_VCPU_MMIO_HONORS_PAT	4
-#define BDOOR_CMD_VCPU_RESERVED		31	/* set: command not implemented */
+#define BDOOR_CMD_VCPU_RESERVED		31	/* set: the host lacks the command */
 
 /* 3.1: GuestRPC message sub-commands (ECX high 16 of BDOOR_CMD_MESSAGE) */
 #define MESSAGE_TYPE_OPEN		0u

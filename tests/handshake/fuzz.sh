@@ -12,7 +12,7 @@ if [ ! -x "$bin" ]; then
 	echo "not ok 2 - $name ran"
 	exit 1
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-$name.XXXXXX")
+work=$(mktemp -d -p "${TMPDIR:-/tmp}")
 "$bin" -runs="$runs" -max_total_time=120 -rss_limit_mb=256 -timeout=10 \
 	-artifact_prefix="$work/" "$work" "$here/corpus/$corpus" >"$work/log" 2>&1
 rc=$?

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/lib/tap.h"
@@ -68,12 +69,13 @@ int main(void)
 		"</PropertySection></Environment>";
 	struct nhvbd_host_config cfg;
 	struct nhvconf conf;
-	char dir[] = "/tmp/nhv-test-toolsd.XXXXXX", path[300], cmdline[300], logp[300];
+	char dir[64], path[300], cmdline[300], logp[300];
 	char name[256];
 	FILE *f;
 
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
+	snprintf(dir, sizeof(dir), "/tmp/nhv-test-toolsd.%d", (int)getpid());
+	if (mkdir(dir, 0700) < 0) {
+		perror(dir);
 		return 1;
 	}
 	opts.run_dir = dir;
