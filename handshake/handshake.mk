@@ -23,3 +23,4 @@ $(eval $(call fuzzer,fuzz-handshake-host,tests/handshake/fuzz-host.c $(NHVBD_HOS
 $(eval $(call fuzzer,fuzz-handshake-client,tests/handshake/fuzz-client.c $(NHVBD_CLIENT),-fno-sanitize-recover=all))
 $(eval $(call fuzzer,fuzz-handshake-nhvconf,tests/handshake/fuzz-nhvconf.c $(NHVCONF),-fno-sanitize-recover=all))
 $(eval $(call unit_test,test-handshake-toolsd,tests/handshake/test-toolsd.c userland/nhv-toolsd/log.c userland/nhv-toolsd/files.c userland/nhv-toolsd/config.c userland/nhv-toolsd/apply.c userland/nhv-toolsd/netinfo.c userland/nhv-toolsd/tcloloop.c $(NHVBD_ALL) $(NHVCONF)))
+$(eval $(call fuzzer,fuzz-handshake-pair,tests/handshake/fuzz-pair.c $(NHVBD_ALL),-fno-sanitize-recover=all))

@@ -56,6 +56,11 @@ static void check(void)
 		if (c->send_len > GUESTMSG_MAX_IN_SIZE || c->send_pos > c->send_len ||
 		    c->reply_len > GUESTMSG_MAX_IN_SIZE || c->reply_pos > c->reply_len)
 			abort();
+		/* Every RPCI reply is "1 <result>" or "0 <error>". */
+		if (c->in_use && c->proto == RPCI_PROTOCOL_NUM && c->reply_ready &&
+		    (c->reply_len < 2 || (c->reply_buf[0] != '0' && c->reply_buf[0] != '1') ||
+		     c->reply_buf[1] != ' '))
+			abort();
 	}
 	if (H.tclo_count > NHVBD_HOST_TCLO_QUEUE || H.tclo_head >= NHVBD_HOST_TCLO_QUEUE ||
 	    H.guestinfo.used > sizeof(H.guestinfo.arena))
