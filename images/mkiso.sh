@@ -33,7 +33,7 @@ cp "$here/grub.cfg" "$stage/boot/grub/grub.cfg"
 # map module (GRUB's `search` autoloads them), and no fonts, themes or
 # locales: keeps the ISO small.
 modules="linux normal search search_fs_file configfile test echo serial terminal
-	all_video gzio regexp $(cat /usr/lib/grub/x86_64-efi/fs.lst /usr/lib/grub/x86_64-efi/partmap.lst |
+	all_video gzio $(cat /usr/lib/grub/x86_64-efi/fs.lst /usr/lib/grub/x86_64-efi/partmap.lst |
 	sort -u | tr '\n' ' ')"
 grub-mkrescue -o "$tmp" --fonts= --locales= --themes= \
 	--install-modules="$modules" --modules="linux normal search configfile serial" \
