@@ -97,6 +97,23 @@ static struct notifier_block nhv_reboot_nb = {
 	.notifier_call = nhv_reboot,
 };
 
+/* AMD-V or VT-x, whichever the CPU has (CPUID, not the kernel's flags). */
+static const struct nhv_ops *nhv_probe(void)
+{
+	if (boot_cpu_has(X86_FEATURE_SVM))
+		return nhv_svm_probe();
+	if (cpuid_ecx(1) & BIT(5))
+		return nhv_vmx_probe();
+	pr_err("refusing to load: the CPU offers neither AMD-V (SVM) nor VT-x (VMX)\n");
+	return ERR_PTR(-ENODEV);
+}
+
+static void nhv_release(void)
+{
+	nhv_svm_release();
+	nhv_vmx_release();
+}
+
 static long nhv_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct nhv_caps caps;
@@ -145,9 +162,9 @@ static int __init nhv_init(void)
 {
 	int r;
 
-	nhv_ops = nhv_svm_probe();
+	nhv_ops = nhv_probe();
 	if (IS_ERR(nhv_ops)) {
-		nhv_svm_release();
+		nhv_release();
 		return PTR_ERR(nhv_ops);
 	}
 	if (boot_cpu_has(X86_FEATURE_XSAVE))
@@ -160,7 +177,7 @@ static int __init nhv_init(void)
 		cpus_read_unlock();
 		pr_err("%s could not be enabled on every CPU; not loading\n",
 		       nhv_ops->name);
-		nhv_svm_release();
+		nhv_release();
 		return r;
 	}
 	nhv_hp_state = r;
@@ -180,7 +197,7 @@ fail:
 	unregister_reboot_notifier(&nhv_reboot_nb);
 	unregister_syscore_ops(&nhv_syscore_ops);
 	cpuhp_remove_state(nhv_hp_state);
-	nhv_svm_release();
+	nhv_release();
 	return r;
 }
 
@@ -190,7 +207,7 @@ static void __exit nhv_exit(void)
 	unregister_reboot_notifier(&nhv_reboot_nb);
 	unregister_syscore_ops(&nhv_syscore_ops);
 	cpuhp_remove_state(nhv_hp_state);
-	nhv_svm_release();
+	nhv_release();
 	pr_info("%s backend off\n", nhv_ops->name);
 }
 

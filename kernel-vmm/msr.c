@@ -53,7 +53,7 @@ int nhv_rdmsr(struct nhv_vcpu *v, u32 msr, u64 *val)
 		*val = 0;
 		return 0;
 	default:
-		return 1;
+		return nhv_ops->get_msr ? nhv_ops->get_msr(v, msr, val) : 1;
 	}
 }
 
@@ -75,7 +75,7 @@ int nhv_wrmsr(struct nhv_vcpu *v, u32 msr, u64 val)
 	case MSR_IA32_MCG_STATUS:
 		return 0;
 	default:
-		return 1;
+		return nhv_ops->set_msr ? nhv_ops->set_msr(v, msr, val) : 1;
 	}
 }
 

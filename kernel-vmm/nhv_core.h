@@ -98,6 +98,9 @@ struct nhv_ops {
 	void (*set_efer)(struct nhv_vcpu *v, u64 efer);
 	u64 (*get_pat)(struct nhv_vcpu *v);
 	void (*set_pat)(struct nhv_vcpu *v, u64 pat);
+	/* MSRs only the backend keeps (optional): 0 if handled. */
+	int (*get_msr)(struct nhv_vcpu *v, u32 msr, u64 *val);
+	int (*set_msr)(struct nhv_vcpu *v, u32 msr, u64 val);
 	/* Guest control state the emulator needs. */
 	u64 (*get_cr)(struct nhv_vcpu *v, int cr);
 	void (*get_cs)(struct nhv_vcpu *v, struct nhv_segment *cs);
@@ -212,5 +215,9 @@ void nhv_complete_mmio(struct nhv_vcpu *v);
 /* svm.c */
 const struct nhv_ops *nhv_svm_probe(void);
 void nhv_svm_release(void);
+
+/* vmx.c */
+const struct nhv_ops *nhv_vmx_probe(void);
+void nhv_vmx_release(void);
 
 #endif /* NHV_CORE_H */

@@ -733,12 +733,6 @@ const struct nhv_ops *nhv_svm_probe(void)
 	u64 vm_cr;
 	int i;
 
-	if (!boot_cpu_has(X86_FEATURE_SVM)) {
-		pr_err("refusing to load: the CPU offers no AMD-V (SVM)%s\n",
-		       boot_cpu_has(X86_FEATURE_VMX) ?
-		       "; it has Intel VT-x, which this build does not drive" : "");
-		return ERR_PTR(-ENODEV);
-	}
 	rdmsrl(MSR_VM_CR, vm_cr);
 	if (vm_cr & BIT(4)) {	/* VM_CR.SVMDIS, 15.30.1 */
 		pr_err("refusing to load: SVM is disabled by firmware (VM_CR.SVMDIS)\n");

@@ -476,7 +476,10 @@ static void test_fail_entry(void)
 	if (fresh(&vm, &g_cpuid_real, MODE_REAL))
 		return;
 	ioctl(vm.cpufd, NHV_GET_SREGS, &s);
-	s.cr0 = 0x20000000;	/* CR0.NW without CR0.CD: illegal */
+	/* Long mode with paging but without CR4.PAE: both vendors refuse it. */
+	s.cr0 = 0x80000011;
+	s.cr4 = 0;
+	s.efer = 0x500;
 	ioctl(vm.cpufd, NHV_SET_SREGS, &s);
 	x = tvm_run(&vm);
 	tap_ok(x == NHV_EXIT_FAIL_ENTRY,
