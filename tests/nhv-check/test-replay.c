@@ -180,7 +180,7 @@ static void test_cpuinfo_shapes(void)
 	tap_ok(fact_yes(&B, N_HW_SVM) && fact_yes(&B, N_NPT) && fact_yes(&B, N_NRIP_SAVE), "svm, npt, nrip_save");
 
 	const char *vw =
-		"# ---- tests/esx4.1/sbin/virt-what-cpuid-helper (stub) ----\n"
+		"# ---- tests/esx4.1/sbin/virt-what-cpuid-helper (recorded output) ----\n"
 		"#!/bin/sh -\n"
 		"echo \"Microsoft Hv\"\n"
 		"System Information\n"
