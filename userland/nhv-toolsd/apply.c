@@ -10,7 +10,10 @@
  * the UUID-based host name, root's image password.  With --no-apply every
  * action is logged instead of done.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -132,6 +135,29 @@ static void stop_dhcp(const char *nic)
 	}
 }
 
+/* 1 when nic already carries ip/prefix: a restarted daemon changes nothing. */
+static int has_address(const char *nic, const char *ip, int prefix)
+{
+	struct ifaddrs *ifa, *i;
+	int found = 0;
+
+	if (getifaddrs(&ifa) < 0)
+		return 0;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)i->ifa_addr;
+		const struct sockaddr_in *m = (const struct sockaddr_in *)(const void *)i->ifa_netmask;
+		char text[INET_ADDRSTRLEN];
+
+		if (!a || !m || a->sin_family != AF_INET || strcmp(i->ifa_name, nic) != 0 ||
+		    !inet_ntop(AF_INET, &a->sin_addr, text, sizeof(text)))
+			continue;
+		found = strcmp(text, ip) == 0 &&
+			__builtin_popcount(ntohl(m->sin_addr.s_addr)) == prefix;
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
 static void apply_address(const struct nhvconf *c)
 {
 	const char *ip = nhvconf_get(c, NHVCONF_IPADDRESS);
@@ -147,6 +173,8 @@ static void apply_address(const struct nhvconf *c)
 		return;
 	}
 	snprintf(cidr, sizeof(cidr), "%s/%d", ip, prefix);
+	if (has_address(nic, ip, prefix))
+		return;
 	stop_dhcp(nic);
 	{
 		char *flush[] = { "/bin/ip", "addr", "flush", "dev", nic, NULL };
