@@ -20,10 +20,6 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 diag() { printf '%s\n' "$1" | sed 's/^/# /'; }
 
-# vm_sh finds its end mark at the start of a line; the shell prints its
-# prompt before the mark's echo, so the prompt goes first.
-no_prompt() { sleep 2; printf "PS1=''\n" >&9; sleep 1; }
-
 # Kernel trouble and crashed programs on the console.  (vm_kernel_clean
 # also matches programs' own "WARNING:" messages; a kernel warning reads
 # "WARNING: CPU: n PID: ...".)
@@ -39,7 +35,6 @@ uuid=564d4e48-5601-4a11-8b0c-0123456789ab
 vm_start --shell --uuid "$uuid" --append "nhv.guestinfo.hostname=lab-vmport"
 vm_wait_for 'nhv: ready' 600
 ok $? "boot with vmport reaches 'nhv: ready'"
-no_prompt
 
 out=$(vm_sh 'nhv-guestinfo backdoor')
 ok $? "nhv-guestinfo backdoor finds the backdoor"
@@ -89,7 +84,6 @@ vm_stop
 vm_start --shell --no-vmport
 vm_wait_for 'nhv: ready' 600
 ok $? "boot without vmport reaches 'nhv: ready'"
-no_prompt
 out=$(vm_sh 'nhv-guestinfo backdoor; echo "rc=$?"; nhv guestinfo get nhv.hostname; echo "rc=$?"')
 diag "$out"
 echo "$out" | grep -qx 'present=0' && ! echo "$out" | grep -qi 'segmentation fault'
