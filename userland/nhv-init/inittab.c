@@ -2,7 +2,8 @@
  * inittab.c - the /etc/inittab that busybox init runs once nhv-init has
  * finished: a login prompt on every active console (tty0 -> tty1, ttyS0),
  * or, with nhv.shell=serial, a root shell on ttyS0 for automation; the
- * power-button watcher; and nhv-init's own shutdown step.
+ * power-button watcher; nhv-toolsd (VMware Tools role: TCLO power
+ * operations); and nhv-init's own shutdown step.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,7 @@ int inittab_write(const char *path)
 			"consoles ask for a login", shell);
 	appendf(tab, sizeof(tab), "# written by nhv-init at boot\n");
 	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-powerbtn\n");
+	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-toolsd --log " NHV_RUN_DIR "/toolsd.log\n");
 	if (read_file("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
 		snprintf(active, sizeof(active), "tty0");
 	for (name = strtok_r(active, " ", &save); name; name = strtok_r(NULL, " ", &save)) {

@@ -38,6 +38,19 @@ static void identity_step(void)
 		log_msg("nhv-identity boot failed (exit %d): identity not renewed", rc);
 }
 
+/* VMware Tools role (userland/nhv-toolsd): one pass that probes the
+ * backdoor and applies guestinfo.nhv.* / OVF / command-line settings, so
+ * the status block shows the final host name and addresses.  The lasting
+ * TCLO daemon is started by busybox init (inittab.c). */
+static void toolsd_once_step(void)
+{
+	char *argv[] = { "/bin/nhv-toolsd", "--once", "--log", NHV_RUN_DIR "/toolsd.log", NULL };
+	int rc = run_wait(argv);
+
+	if (rc != 0)
+		log_msg("nhv-toolsd --once exited %d; see " NHV_RUN_DIR "/toolsd.log", rc);
+}
+
 static void start_syslogd(void)
 {
 	char *argv[] = { "/sbin/syslogd", "-C256", NULL };
@@ -73,6 +86,8 @@ int main(int argc, char **argv)
 	identity_step();
 	hostname_setup(hostname, sizeof(hostname));
 	net_bring_up();
+	toolsd_once_step();
+	gethostname(hostname, sizeof(hostname) - 1);	/* guestinfo may have set it */
 
 	if (inittab_write("/etc/inittab") < 0)
 		log_msg("cannot write /etc/inittab: %s", strerror(errno));
