@@ -9,34 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "handshake/nhvconf.h"
 #include "nhv-init.h"
-
-/* RFC 1123 host name: labels of letters, digits and '-', not starting or
- * ending with '-', at most 63 characters each, 253 in all. */
-int hostname_valid(const char *name)
-{
-	size_t len = strlen(name), label = 0, i;
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (c == '.') {
-			if (label == 0 || name[i - 1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!isalnum((unsigned char)c) && c != '-')
-			return 0;
-		if (c == '-' && label == 0)
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return name[len - 1] != '-' && name[len - 1] != '.';
-}
 
 int hostname_setup(char *name, size_t len)
 {
@@ -44,7 +18,7 @@ int hostname_setup(char *name, size_t len)
 	char uuid[64], hosts[512], current[256] = "";
 	size_t ulen;
 
-	if (wanted && !hostname_valid(wanted)) {
+	if (wanted && !nhvconf_valid_hostname(wanted)) {
 		log_msg("nhv.guestinfo.hostname=%s is not a valid host name "
 			"(letters, digits and '-', labels of at most 63); using the default",
 			wanted);
@@ -53,7 +27,7 @@ int hostname_setup(char *name, size_t len)
 	gethostname(current, sizeof(current) - 1);
 	if (wanted) {
 		snprintf(name, len, "%s", wanted);
-	} else if (current[0] && strcmp(current, "(none)") != 0 && hostname_valid(current)) {
+	} else if (current[0] && strcmp(current, "(none)") != 0 && nhvconf_valid_hostname(current)) {
 		snprintf(name, len, "%s", current);
 	} else if ((ulen = (size_t)read_file("/sys/class/dmi/id/product_uuid", uuid,
 					     sizeof(uuid))) >= 6 && ulen < sizeof(uuid)) {

@@ -32,7 +32,6 @@ int net_bring_up(void);
 
 /* hostname.c */
 int hostname_setup(char *name, size_t len);
-int hostname_valid(const char *name);		/* RFC 1123 */
 
 /* consoles.c: write to every active console (VGA and serial) */
 void consoles_write(const char *text);
