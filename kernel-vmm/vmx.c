@@ -25,6 +25,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/segment.h>
 #include <asm/trapnr.h>
+#include <asm/tsc.h>
 #include "nhv_core.h"
 
 /* VMCS field encodings, appendix B. */
@@ -45,6 +46,7 @@ enum {
 	F_GUEST_ES_LIMIT = 0x4800, F_GUEST_GDTR_LIMIT = 0x4810,
 	F_GUEST_IDTR_LIMIT = 0x4812, F_GUEST_ES_AR = 0x4814,
 	F_GUEST_INTERRUPTIBILITY = 0x4824, F_GUEST_ACTIVITY = 0x4826,
+	F_PREEMPT_TIMER = 0x482e,
 	F_HOST_SYSENTER_CS = 0x4c00,
 	F_CR0_MASK = 0x6000, F_CR4_MASK = 0x6002, F_CR0_SHADOW = 0x6004,
 	F_CR4_SHADOW = 0x6006, F_EXIT_QUAL = 0x6400,
@@ -69,6 +71,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define PIN_EXT_INTR		BIT(0)
 #define PIN_NMI			BIT(3)
 #define PIN_VIRTUAL_NMI		BIT(5)
+#define PIN_PREEMPT_TIMER	BIT(6)
 #define PROC_INTR_WINDOW	BIT(2)
 #define PROC_HLT		BIT(7)
 #define PROC_MWAIT		BIT(10)
@@ -126,6 +129,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define X_INVVPID		53
 #define X_WBINVD		54
 #define X_XSETBV		55
+#define X_PREEMPT_TIMER		52
 #define X_ENTRY_FAILED		BIT(31)
 
 struct vmx_vcpu {
@@ -146,6 +150,7 @@ struct vmx_cpu {
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpus);
 static u32 vmx_revision;
 static u32 vmx_pin, vmx_proc, vmx_proc2, vmx_exit, vmx_entry;
+static u32 vmx_preempt_ticks;
 static u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 static struct page *vmx_msr_bitmap;
 
@@ -561,6 +566,7 @@ static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 			e->error = vmread(F_EXIT_INTR_ERR);
 		break;
 	case X_EXT_INTR:
+	case X_PREEMPT_TIMER:
 		e->kind = NHV_X_NONE;
 		break;
 	case X_TRIPLE_FAULT:
@@ -704,6 +710,8 @@ static void vmx_run(struct nhv_vcpu *v, struct nhv_exit *e)
 	if (x->nmi_window)
 		proc |= PROC_NMI_WINDOW;
 	vmwrite(F_PROC_CTL, proc);
+	if (vmx_pin & PIN_PREEMPT_TIMER)
+		vmwrite(F_PREEMPT_TIMER, vmx_preempt_ticks);
 
 	native_store_gdt(&gdt);
 	store_idt(&idt);
@@ -1048,7 +1056,7 @@ const struct nhv_ops *nhv_vmx_probe(void)
 	true_ctls = basic & VMX_BASIC_TRUE_CTLS;
 	r = vmx_adjust(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 		       MSR_IA32_VMX_PINBASED_CTLS,
-		       PIN_EXT_INTR | PIN_NMI | PIN_VIRTUAL_NMI,
+		       PIN_EXT_INTR | PIN_NMI | PIN_VIRTUAL_NMI | PIN_PREEMPT_TIMER,
 		       PIN_EXT_INTR | PIN_NMI | PIN_VIRTUAL_NMI, &vmx_pin, "pin-based");
 	need = PROC_HLT | PROC_MWAIT | PROC_UNCOND_IO | PROC_MSR_BITMAP |
 	       PROC_MONITOR | PROC_SECONDARY;
@@ -1078,6 +1086,18 @@ const struct nhv_ops *nhv_vmx_probe(void)
 		pr_err("refusing to load: EPT lacks 4-level walks, WB or INVEPT (cap %#llx)\n",
 		       ept_cap);
 		return ERR_PTR(-ENODEV);
+	}
+	/*
+	 * The VMX-preemption timer (25.5.1) bounds every stay in guest mode to
+	 * about 10 ms, so the run loop sees need_resched() and signals even if
+	 * the (possibly emulated) CPU fails to exit on a host interrupt.
+	 */
+	if (vmx_pin & PIN_PREEMPT_TIMER) {
+		u64 misc, ticks = (tsc_khz ? tsc_khz : 1000000) * 10ULL;
+
+		rdmsrl(MSR_IA32_VMX_MISC, misc);
+		ticks >>= misc & 0x1f;
+		vmx_preempt_ticks = clamp_t(u64, ticks, 1000, U32_MAX);
 	}
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmx_cr0_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmx_cr0_fixed1);

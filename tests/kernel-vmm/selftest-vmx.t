@@ -25,12 +25,13 @@ cat > "$work/root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+boot=$(dmesg | wc -l)
 echo "=== nhv-vmx: insmod"
 insmod /nhv.ko; echo "=== nhv-vmx: insmod rc=$?"
 /nhv-selftest --random 40; echo "=== nhv-vmx: selftest rc=$?"
 /nhv-selftest --bench --iterations 2000
 rmmod nhv; echo "=== nhv-vmx: rmmod rc=$?"
-echo "=== nhv-vmx: dmesg"; dmesg
+echo "=== nhv-vmx: dmesg"; dmesg | tail -n +$((boot + 1))
 echo "=== nhv-vmx: END"
 poweroff -f
 INIT
@@ -79,9 +80,12 @@ if printf '%s\n' "$log" | grep -q '=== nhv-vmx: selftest rc=0' && [ "$nok" = 0 ]
 else
 	echo "not ok 3 - nhv selftest on VMX: $nok failed, plan '${plan:-none}'"
 fi
-if printf '%s\n' "$log" | grep -Eq 'BUG:|Oops|WARNING:|general protection'; then
+# From nhv.ko's load on: the kernel's own boot messages on this emulated CPU
+# (a RETBleed notice, an xstate WARNING) are not what this test is about.
+after=$(printf '%s\n' "$log" | sed -n '/=== nhv-vmx: insmod$/,$p')
+if printf '%s\n' "$after" | grep -Eq 'BUG:|Oops|WARNING:|general protection'; then
 	echo "not ok 4 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log"
-	printf '%s\n' "$log" | grep -E -A15 'BUG:|Oops|WARNING:|general protection' | sed 's/^/# /'
+	printf '%s\n' "$after" | grep -E -A15 'BUG:|Oops|WARNING:|general protection' | sed 's/^/# /'
 else
 	echo "ok 4 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log"
 fi
