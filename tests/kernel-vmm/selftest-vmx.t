@@ -47,7 +47,7 @@ serial --unit=0 --speed=115200
 terminal_input serial
 terminal_output serial
 menuentry "nhv VMX selftest" {
-	linux /boot/vmlinuz console=ttyS0,115200 panic=-1
+	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
 	initrd /boot/initrd.gz
 }
 GRUB
