@@ -16,4 +16,4 @@ else
 	echo "not ok 2 - VT-x (vmx) with EPT is visible inside"
 fi
 if printf '%s\n' "$status" | grep -q '^  verdict      : ready'; then echo "ok 3 - verdict ready"; else echo "not ok 3 - verdict ready"; fi
-if vm_kernel_clean; then echo "ok 4 - no BUG/Oops/WARNING in the kernel log"; else echo "not ok 4 - no BUG/Oops/WARNING in the kernel log"; fi
+if vm_kernel_clean; then echo "ok 4 - no BUG, Oops, WARN() or general protection fault in the kernel log"; else echo "not ok 4 - no BUG, Oops, WARN() or general protection fault in the kernel log"; fi

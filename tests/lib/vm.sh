@@ -15,7 +15,7 @@
 #   vm_wait_exit [SECONDS]                   wait for the emulator to exit by itself
 #   vm_stop                                  kill the emulator (also done at exit)
 #   vm_log                                   path of the serial log
-#   vm_kernel_clean                          0 if no kernel line has BUG:/Oops/WARNING:/general protection
+#   vm_kernel_clean                          0 if no kernel line has BUG:/Oops/WARNING: CPU/general protection
 #
 # Every VM gets a fresh folder $VM_DIR under ${TMPDIR:-/tmp}; it is removed at exit
 # unless NHV_KEEP_VM=1.  Time-outs are generous: the machines are shared and slow.
@@ -198,10 +198,12 @@ vm_stop() {
 	return 0
 }
 
-# Kernel lines only (they carry a [ seconds] stamp): nhv's own programs may
-# print "WARNING:" for their own reasons.  With `quiet` the console shows
-# messages up to KERN_ERR; tests with a shell should also check `dmesg`.
+# Kernel lines only (they carry a [ seconds] stamp), and a WARN() only in
+# its own form ("WARNING: CPU: n PID: p at ..."): nhv's programs and some
+# kernel notices ("RETBleed: WARNING: ...") say WARNING for other reasons.
+# With `quiet` the console shows messages up to KERN_ERR; tests with a
+# shell should also check `dmesg`.
 vm_kernel_clean() {
 	! tr -d '\r' < "$VM_DIR/serial.log" |
-		grep -Eq '^\[ *[0-9]+\.[0-9]+\] .*(BUG:|Oops|WARNING:|general protection)'
+		grep -Eq '^\[ *[0-9]+\.[0-9]+\] .*(BUG:|Oops|WARNING: CPU|general protection)'
 }
