@@ -21,6 +21,11 @@ trap 'vm__cleanup; rm -rf "$work"' EXIT
 mkdir -p "$work/root/bin" "$work/root/proc" "$work/root/sys" "$work/root/dev"
 cp /bin/busybox "$work/root/bin/"
 cp "$B/modules/nhv.ko" "$B/bin/nhv-selftest" "$work/root/"
+# Debian's kvm-intel for the same-boot comparison (informational, not asserted).
+kmods=$B/kernel-$KVER/lib/modules/$KVER/kernel
+for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko; do
+	[ -f "$kmods/$m" ] && cp "$kmods/$m" "$work/root/"
+done
 cat > "$work/root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -32,6 +37,9 @@ dmesg | tail -n +$((boot + 1)) | grep 'nhv:'
 /nhv-selftest --random 40; echo "=== nhv-vmx: selftest rc=$?"
 /nhv-selftest --bench --iterations 2000
 rmmod nhv; echo "=== nhv-vmx: rmmod rc=$?"
+if [ -f /kvm-intel.ko ] && insmod /irqbypass.ko && insmod /kvm.ko && insmod /kvm-intel.ko; then
+	/nhv-selftest --bench --kvm --iterations 2000
+fi
 echo "=== nhv-vmx: dmesg"; dmesg | tail -n +$((boot + 1))
 echo "=== nhv-vmx: END"
 # Bochs may drop what is still buffered for its serial file at power-off.
@@ -72,6 +80,11 @@ else
 fi
 log=$(tr -d '\r' < "$(vm_log)")
 printf '%s\n' "$log" | sed -n '/=== nhv-vmx: insmod$/,/=== nhv-vmx: dmesg/p' | grep -v '^ok ' | sed 's/^/# /'
+# Bochs with clock: sync=none counts guest time in instructions: the rates
+# compare how much L1 work each exit costs under nhv.ko and under kvm-intel.
+printf '%s\n' "$log" | awk '$1 == "bench" { r[$2 " " $3] = $6 }
+	END { for (m in r) { split(m, p, " "); if (p[1] == "nhv" && ("kvm " p[2]) in r)
+		printf "# ratio %s nhv/kvm-intel %.2f\n", p[2], r[m] / r["kvm " p[2]] } }'
 if printf '%s\n' "$log" | grep -q 'nhv: VMX backend ready'; then
 	echo "ok 2 - nhv.ko loads with the VMX backend"
 else
