@@ -7,7 +7,7 @@
 # log has no BUG:, Oops, WARNING: or general protection.
 . tests/lib/vm.sh
 
-echo "1..7"
+echo "1..9"
 if [ ! -f "$NHV_ISO" ]; then
 	echo "Bail out! no ISO at $NHV_ISO (make iso)"
 	exit 1
@@ -78,6 +78,24 @@ if [ -z "$after" ] || printf '%s\n' "$after" | grep -Eq 'BUG:|Oops|WARNING:|gene
 	printf '%s\n' "$after" | grep -E -A20 'BUG:|Oops|WARNING:|general protection' | sed 's/^/# /'
 else
 	echo "ok 7 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log"
+fi
+
+# SVM held by kvm_amd (a KVM guest running): nhv.ko refuses to load and says why.
+ko='/lib/modules/$(uname -r)/extra/nhv.ko'
+out=$(vm_sh "modprobe kvm_amd && { $selftest --bench --kvm --iterations 1000000000 >/dev/null 2>&1 & } && sleep 3 && insmod $ko; echo insmod=\$?; dmesg | grep 'nhv: refusing' | tail -n 1" 180)
+printf '%s\n' "$out" | sed 's/^/# /'
+if printf '%s\n' "$out" | grep -q 'insmod=[1-9]' &&
+   printf '%s\n' "$out" | grep -q 'nhv: refusing to load: EFER.SVME is already set'; then
+	echo "ok 8 - nhv.ko refuses to load while kvm_amd runs a guest, and the log says why"
+else
+	echo "not ok 8 - nhv.ko refuses to load while kvm_amd runs a guest, and the log says why"
+fi
+out=$(vm_sh "kill %1 2>/dev/null; kill \$! 2>/dev/null; sleep 2; insmod $ko && $selftest --random 5 >/dev/null 2>&1; echo rc=\$?" 300)
+if printf '%s\n' "$out" | grep -q 'rc=0'; then
+	echo "ok 9 - once the KVM guest is gone nhv.ko loads and runs guests"
+else
+	echo "not ok 9 - once the KVM guest is gone nhv.ko loads and runs guests"
+	printf '%s\n' "$out" | sed 's/^/# /'
 fi
 
 # Power the appliance off ourselves so vm.sh's clean-up never waits on QEMU.
