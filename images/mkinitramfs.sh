@@ -71,6 +71,6 @@ cp "$mods/modules.order" "$mods/modules.builtin" "$mods/modules.builtin.modinfo"
 depmod -b "$stage" "$kver" || fail "depmod failed for $stage"
 
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	gzip -9 -n > "$out.tmp" || fail "cpio/gzip failed"
+	zstd -19 -q -T0 > "$out.tmp" || fail "cpio/zstd failed"
 mv "$out.tmp" "$out"
 echo "initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo "$paths" | wc -w) modules)"

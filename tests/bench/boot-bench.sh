@@ -21,15 +21,15 @@ printf 'iso: %s, %.1f MiB\n' "$iso" "$(echo "$size" | awk '{ print $1 / 1048576 
 kernel_times="" wall_times=""
 i=1
 while [ "$i" -le "$runs" ]; do
-	start=$(date +%s.%N)
+	t0=$(date +%s.%N)
 	vm_start
 	if ! vm_wait_for '^  boot time ' 600; then
 		echo "boot-bench: run $i did not reach nhv: ready" >&2
 		exit 1
 	fi
-	end=$(date +%s.%N)
+	t1=$(date +%s.%N)
 	k=$(tr -d '\r' < "$(vm_log)" | sed -n 's/^  boot time    : \([0-9.]*\) s.*/\1/p' | head -n 1)
-	w=$(echo "$start $end" | awk '{ printf "%.2f", $2 - $1 }')
+	w=$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')
 	vm_stop
 	echo "run $i: ready ${k} s after the kernel started, ${w} s after QEMU started"
 	kernel_times="$kernel_times $k"

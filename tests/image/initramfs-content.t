@@ -5,7 +5,7 @@
 img=${NHV_BUILD:-build}/initramfs.img
 kver=${KVER:-6.1.0-56-amd64}
 echo "1..6"
-list=$(zcat "$img" | cpio -t --quiet 2>/dev/null)
+list=$(zstdcat "$img" | cpio -t --quiet 2>/dev/null)
 t() { if eval "$2"; then echo "ok $1 - $3"; else echo "not ok $1 - $3"; fi; }
 has() { printf '%s\n' "$list" | grep -qx "$1"; }
 t 1 'has init && has bin/nhv-init && has bin/busybox && has sbin/udhcpc' "init, nhv-init, busybox and udhcpc"
@@ -18,5 +18,5 @@ for m in $need; do printf '%s\n' "$list" | grep -Eq "^lib/modules/$kver/.*/$m\\.
 t 3 '[ -z "$absent" ]' "the VMware/QEMU virtual hardware modules${absent:+ (absent:$absent)}"
 t 4 'has lib/modules/$kver/modules.alias && has lib/modules/$kver/modules.dep' "depmod index (modules.dep, modules.alias)"
 t 5 'has usr/share/misc/pci.ids' "pci.ids for device names"
-shadow=$(zcat "$img" | (d=$(mktemp -d); cd "$d" && cpio -id --quiet etc/shadow 2>/dev/null && cat etc/shadow; rm -rf "$d"))
+shadow=$(zstdcat "$img" | (d=$(mktemp -d); cd "$d" && cpio -id --quiet etc/shadow 2>/dev/null && cat etc/shadow; rm -rf "$d"))
 t 6 'printf "%s\n" "$shadow" | grep -q "^root:\\\$6\\\$"' "root has a sha512 password hash"

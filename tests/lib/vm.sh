@@ -17,6 +17,7 @@
 #   vm_log                                   path of the serial log
 #   vm_kernel_clean                          0 if no kernel line has BUG:/Oops/WARNING: CPU/general protection
 #
+# The functions work under `set -e` and keep their variables local.
 # Every VM gets a fresh folder $VM_DIR under ${TMPDIR:-/tmp}; it is removed at exit
 # unless NHV_KEEP_VM=1.  Time-outs are generous: the machines are shared and slow.
 
@@ -44,10 +45,9 @@ vm__prepare() {
 }
 
 vm_start() {
-	append=""
+	local append="" args=""
 	vm__prepare
 	mkfifo "$VM_DIR/serial.in" "$VM_DIR/serial.out"
-	args=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--shell) append="$append nhv.shell=serial" ;;
@@ -99,8 +99,7 @@ vm_log() { echo "$VM_DIR/serial.log"; }
 vm_alive() { [ -n "$VM_PID" ] && kill -0 "$VM_PID" 2>/dev/null; }
 
 vm_wait_for() {
-	pattern=$1
-	limit=${2:-300}
+	local pattern=$1 limit=${2:-300} start
 	start=$(date +%s)
 	while :; do
 		if tr -d '\r' < "$VM_DIR/serial.log" | grep -Eq -- "$pattern"; then
@@ -123,7 +122,7 @@ vm_wait_for() {
 # A quiet, plain shell for machines: no echo, no line editing, no prompt.
 # Sent until the shell answers (it may still be starting).
 vm__shell_setup() {
-	ready="NHVREADY$$"
+	local ready="NHVREADY$$" start
 	start=$(date +%s)
 	while :; do
 		printf "stty -echo; set +o emacs 2>/dev/null; set +o vi 2>/dev/null; PS1=''; echo %s\n" \
@@ -140,8 +139,7 @@ vm__shell_setup() {
 }
 
 vm_sh() {
-	cmd=$1
-	limit=${2:-120}
+	local cmd=$1 limit=${2:-120} mark before start out status
 	if [ "$VM_SEQ" = 0 ]; then
 		vm__shell_setup "$limit" || return 255
 	fi
@@ -171,7 +169,7 @@ vm_qmp() {
 }
 
 vm_wait_exit() {
-	limit=${1:-120}
+	local limit=${1:-120} start
 	start=$(date +%s)
 	while vm_alive; do
 		[ $(( $(date +%s) - start )) -ge "$limit" ] && return 1
@@ -182,17 +180,17 @@ vm_wait_exit() {
 }
 
 vm_stop() {
-	if [ -n "${VM_PID:-}" ]; then
-		kill -TERM "-$VM_PID" 2>/dev/null || kill -TERM "$VM_PID" 2>/dev/null
-		sleep 0.5
-		kill -KILL "-$VM_PID" 2>/dev/null
-		wait "$VM_PID" 2>/dev/null
-		VM_PID=""
-	fi
 	if [ -n "${VM_CAT:-}" ]; then
-		kill "$VM_CAT" 2>/dev/null
-		wait "$VM_CAT" 2>/dev/null
+		kill "$VM_CAT" 2>/dev/null || true
+		wait "$VM_CAT" 2>/dev/null || true
 		VM_CAT=""
+	fi
+	if [ -n "${VM_PID:-}" ]; then
+		kill -TERM "-$VM_PID" 2>/dev/null || kill -TERM "$VM_PID" 2>/dev/null || true
+		sleep 0.5
+		kill -KILL "-$VM_PID" 2>/dev/null || true
+		wait "$VM_PID" 2>/dev/null || true
+		VM_PID=""
 	fi
 	{ exec 8<&- 9>&-; } 2>/dev/null
 	return 0

@@ -78,19 +78,24 @@ int main(int argc, char **argv)
 	cmdline_load();
 	nhv_debug = cmdline_get("nhv.debug") != NULL;
 
+	log_msg("step: drivers");
 	modules_load_for_devices();
 	module_load("msr");	/* nhv-check reads the VMX capability MSRs */
 	mount_efivarfs();
 	start_syslogd();
 
+	log_msg("step: identity");
 	identity_step();
 	hostname_setup(hostname, sizeof(hostname));
+	log_msg("step: network");
 	net_bring_up();
+	log_msg("step: toolsd");
 	toolsd_once_step();
 	gethostname(hostname, sizeof(hostname) - 1);	/* guestinfo may have set it */
 
 	if (inittab_write("/etc/inittab") < 0)
 		log_msg("cannot write /etc/inittab: %s", strerror(errno));
+	log_msg("step: status");
 	status_build(status, sizeof(status), hostname);
 	consoles_write(status);
 

@@ -1,15 +1,18 @@
 /*
  * modload.c - load the drivers the virtual hardware needs, as udev would:
- * every "modalias" file under /sys/devices is matched against
- * modules.alias (fnmatch patterns), and each match is loaded with its
- * dependencies from modules.dep via finit_module(2).  Loading a bus driver
- * (virtio_pci, ahci, ...) creates new devices, so the scan repeats until a
- * pass loads nothing new.
+ * the "modalias" of every device on a bus (and of the input and DMI
+ * class devices) is matched against modules.alias (fnmatch patterns), and
+ * each match is loaded with its dependencies from modules.dep via
+ * finit_module(2).  Loading a bus driver (virtio_pci, ahci, ...) creates
+ * new devices, so the scan repeats until a pass loads nothing new.
+ * Under an emulator every syscall is dear: the scan reads only those few
+ * hundred files, not all of /sys/devices, and an alias is tried with
+ * fnmatch only when its literal prefix fits.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <ftw.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,28 +227,50 @@ int module_load(const char *name)
 	return load_one(m, 0) < 0 ? -1 : 0;
 }
 
-static int collect(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
+static const char *const alias_globs[] = {
+	"/sys/bus/*/devices/*/modalias",
+	"/sys/class/input/*/modalias",
+	"/sys/class/dmi/id/modalias",
+};
+
+static void collect(void)
 {
-	char buf[1024];
+	size_t g, i;
 
-	(void)sb;
-	if (type != FTW_F || strcmp(fpath + ftw->base, "modalias") != 0)
-		return 0;
-	if (read_file(fpath, buf, sizeof(buf)) <= 0)
-		return 0;
-	if (n_devaliases == cap_devaliases) {
-		size_t cap = cap_devaliases ? cap_devaliases * 2 : 256;
-		char **p = realloc(devaliases, cap * sizeof(*p));
+	for (g = 0; g < sizeof(alias_globs) / sizeof(alias_globs[0]); g++) {
+		glob_t found;
 
-		if (!p)
-			return 1;
-		devaliases = p;
-		cap_devaliases = cap;
+		if (glob(alias_globs[g], 0, NULL, &found) != 0)
+			continue;
+		for (i = 0; i < found.gl_pathc; i++) {
+			char buf[1024];
+
+			if (read_file(found.gl_pathv[i], buf, sizeof(buf)) <= 0)
+				continue;
+			if (n_devaliases == cap_devaliases) {
+				size_t cap = cap_devaliases ? cap_devaliases * 2 : 256;
+				char **p = realloc(devaliases, cap * sizeof(*p));
+
+				if (!p)
+					break;
+				devaliases = p;
+				cap_devaliases = cap;
+			}
+			devaliases[n_devaliases] = strdup(buf);
+			if (devaliases[n_devaliases])
+				n_devaliases++;
+		}
+		globfree(&found);
 	}
-	devaliases[n_devaliases] = strdup(buf);
-	if (devaliases[n_devaliases])
-		n_devaliases++;
-	return 0;
+}
+
+/* The part of a pattern before its first wildcard must start the alias. */
+static int prefix_fits(const char *pattern, const char *alias)
+{
+	for (; *pattern && !strchr("*?[\\", *pattern); pattern++, alias++)
+		if (*pattern != *alias)
+			return 0;
+	return 1;
 }
 
 static void free_devaliases(void)
@@ -271,12 +296,13 @@ static int load_pass(void)
 	int loaded = 0;
 
 	free_devaliases();
-	nftw("/sys/devices", collect, 32, FTW_PHYS);
+	collect();
 	for (d = 0; d < n_devaliases; d++) {
 		for (a = 0; a < n_aliases; a++) {
 			struct moddep *m;
 
-			if (!autoload_allowed(aliases[a].module) ||
+			if (!prefix_fits(aliases[a].pattern, devaliases[d]) ||
+			    !autoload_allowed(aliases[a].module) ||
 			    fnmatch(aliases[a].pattern, devaliases[d], 0) != 0)
 				continue;
 			m = find_module(aliases[a].module);
