@@ -3,8 +3,9 @@
  *   hostname             sethostname(2) and /etc/hostname
  *   ipaddress, netmask,  a static address on the first ethernet NIC
  *   gateway              (its DHCP client is stopped) with busybox ip
- *   dns                  /etc/resolv.conf
- *   ntp                  /etc/ntp.conf, and busybox ntpd started
+ *   dns                  /etc/resolv.conf, and RUN_DIR/dns-static so that
+ *                        the udhcpc script leaves it alone on a renew
+ *   ntp                  /etc/ntp.conf (the clock: timesync.c)
  *   password             root's entry in /etc/shadow (SHA-512 crypt)
  * A key that is not set leaves the default in place: DHCP from nhv-init,
  * the UUID-based host name, root's image password.  With --no-apply every
@@ -218,29 +219,44 @@ static void list_lines(const char *list, const char *prefix, char *out, size_t c
 	}
 }
 
+/* A static dns: /etc/resolv.conf, and the marker RUN_DIR/dns-static (the
+ * servers, one line) that tells the udhcpc script to keep it.  Without the
+ * key the marker goes, and DHCP's servers apply again from the next lease. */
 static void apply_dns(const char *dns)
 {
-	char text[1024];
+	char text[1024], marker[300];
+	int err;
 
+	run_path(marker, sizeof(marker), "dns-static");
+	if (!dns) {
+		if (access(marker, F_OK) != 0)
+			return;
+		if (opts.no_apply) {
+			log_msg("would remove %s", marker);
+		} else if (unlink(marker) == 0) {
+			log_msg("no static DNS: %s removed, DHCP's servers apply again", marker);
+		}
+		return;
+	}
 	list_lines(dns, "nameserver", text, sizeof(text));
 	write_or_log("/etc/resolv.conf", text);
-	log_msg("DNS servers: %s", dns);
+	snprintf(text, sizeof(text), "%s\n", dns);
+	if (opts.no_apply) {
+		log_msg("would write %s", marker);
+	} else if ((err = file_write(marker, text, strlen(text))) != 0) {
+		log_msg("cannot write %s: %s; a DHCP renew may replace the DNS servers", marker,
+			strerror(-err));
+	}
+	log_msg("DNS servers: %s (static: DHCP leaves them alone)", dns);
 }
 
 static void apply_ntp(const char *ntp)
 {
 	char text[1024];
-	char *argv[] = { "/bin/ntpd", NULL };
 
 	list_lines(ntp, "server", text, sizeof(text));
 	write_or_log("/etc/ntp.conf", text);
-	if (access("/bin/ntpd", X_OK) == 0) {
-		run(argv);	/* busybox ntpd reads /etc/ntp.conf and goes to the background */
-		log_msg("NTP servers: %s (ntpd started)", ntp);
-	} else {
-		log_msg("NTP servers: %s written to /etc/ntp.conf; this image has no ntpd to use them",
-			ntp);
-	}
+	log_msg("NTP servers: %s", ntp);
 }
 
 /* SHA-512 crypt of pw by busybox mkpasswd (Debian's musl has no crypt()),
@@ -356,8 +372,7 @@ void config_apply(const struct nhvconf *c)
 	if ((v = nhvconf_get(c, NHVCONF_HOSTNAME)))
 		apply_hostname(v);
 	apply_address(c);
-	if ((v = nhvconf_get(c, NHVCONF_DNS)))
-		apply_dns(v);
+	apply_dns(nhvconf_get(c, NHVCONF_DNS));
 	if ((v = nhvconf_get(c, NHVCONF_NTP)))
 		apply_ntp(v);
 	if ((v = nhvconf_get(c, NHVCONF_PASSWORD)))

@@ -11,14 +11,18 @@
  *      RUN_DIR/nesting (for nhv-check);
  *   3. GuestRPC: tools.set.version (unmanaged), guestinfo.ovfEnv and
  *      guestinfo.nhv.* (the host wins over the command line);
- *   4. the configuration applied (apply.c) and written to RUN_DIR/config;
- *   5. the host name and address reported, then the TCLO loop (tcloloop.c).
+ *   4. the configuration applied (apply.c), the clock set from the ntp
+ *      servers (timesync.c), and RUN_DIR/config written;
+ *   5. the host name and address reported, then the TCLO loop (tcloloop.c),
+ *      which also runs the NTP schedule (every 1024 s).
  * Without a backdoor, or with a backdoor but no GuestRPC (QEMU's vmport),
  * it says so in one log line, applies the command line and waits, idle,
- * for SIGTERM.  --once stops after step 4.
+ * for SIGTERM (waking only for the NTP schedule).  --once stops after
+ * step 4.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,14 +133,34 @@ static void publish(const char *name, const char *text, size_t len)
 		log_msg("cannot write %s: %s", path, strerror(-err));
 }
 
-/* Waits for SIGTERM without using the CPU. */
+/* Waits for SIGTERM without using the CPU, waking for the NTP schedule.
+ * SIGTERM and SIGINT are blocked except inside ppoll, so none is lost
+ * between the check and the wait. */
 static void idle(void)
 {
-	sigset_t none;
+	sigset_t block, orig;
 
-	sigemptyset(&none);
-	while (!stop_requested)
-		sigsuspend(&none);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	while (!stop_requested) {
+		long ms = timesync_wait_ms();
+		struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+		ppoll(NULL, 0, ms < 0 ? NULL : &ts, &orig);
+		if (!stop_requested)
+			timesync_tick();
+	}
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+}
+
+/* The configuration made real: files and system settings, then the clock. */
+static void apply_all(const struct nhvconf *c)
+{
+	config_apply(c);
+	timesync_start(nhvconf_get(c, NHVCONF_NTP));
+	config_publish(c);
 }
 
 int main(int argc, char **argv)
@@ -186,8 +210,7 @@ int main(int argc, char **argv)
 		log_msg("no VMware backdoor (%s%s%s); settings from the kernel command line only",
 			nhvbd_strerror(f.probe_err), ports_errno ? ", port access: " : "",
 			ports_errno ? strerror(ports_errno) : "");
-		config_apply(&conf);
-		config_publish(&conf);
+		apply_all(&conf);
 		if (!opts.once)
 			idle();
 		return 0;
@@ -209,8 +232,7 @@ int main(int argc, char **argv)
 			"status or power operations (QEMU's vmport has none); idle",
 			err == NHVBD_ENOMSG ? "MESSAGE OPEN refused" : "MESSAGE faulted");
 		publish("guestrpc", "0\n", 2);
-		config_apply(&conf);
-		config_publish(&conf);
+		apply_all(&conf);
 		if (!opts.once)
 			idle();
 		return 0;
@@ -220,11 +242,11 @@ int main(int argc, char **argv)
 		log_msg("tools.set.version: %s%s%s", nhvbd_strerror(err), reply[0] ? ": " : "", reply);
 
 	config_from_host(&conf, &t);
-	config_apply(&conf);
-	config_publish(&conf);
+	apply_all(&conf);
 	report_guest_info(&t, 1);
 	if (opts.once)
 		return 0;
+	tclo_idle_work = timesync_tick;
 	tclo_loop(&t, &conf);
 	log_msg("stopped");
 	return 0;

@@ -18,6 +18,8 @@
 
 enum power { POWER_NONE, POWER_OFF, POWER_REBOOT };
 
+void (*tclo_idle_work)(void);
+
 /* Set_Option names a minimal agent accepts (OpenBSD vmt's list, tclodefs.h);
  * nhv has nothing to do for them beyond broadcastIP. */
 static const char *const known_options[] = {
@@ -192,6 +194,8 @@ void tclo_loop(const struct nhvbd_transport *t, const struct nhvconf *c)
 			report_guest_info(t, 0);
 			last_report = now_s();
 		}
+		if (tclo_idle_work)
+			tclo_idle_work();
 		nap(delay);
 		delay = delay < 1000 ? delay * 2 : 1000;
 	}

@@ -43,8 +43,16 @@ int net_primary_ipv4(char *out, size_t cap);
 int net_hostname(char *out, size_t cap);
 void report_guest_info(const struct nhvbd_transport *t, int force);
 
-/* tcloloop.c: the TCLO poll loop; returns when asked to stop */
+/* tcloloop.c: the TCLO poll loop; returns when asked to stop.  While the
+ * host sends nothing it calls tclo_idle_work when set (main.c: the NTP
+ * schedule). */
 void tclo_loop(const struct nhvbd_transport *t, const struct nhvconf *c);
+extern void (*tclo_idle_work)(void);
+
+/* timesync.c: the ntp key, SNTP at start and every 1024 s */
+void timesync_start(const char *servers);
+void timesync_tick(void);
+long timesync_wait_ms(void);	/* until the next sync; -1 when there is none */
 
 /* main.c: set by SIGTERM/SIGINT */
 extern volatile int stop_requested;
