@@ -48,7 +48,7 @@ uint64_t sntp_from_unix_ns(int64_t ns)
 	}
 	/* Seconds modulo 2^32: the era is implied (see sntp_to_unix_ns). */
 	return (uint64_t)(uint32_t)((uint64_t)sec + SNTP_NTP_TO_UNIX) << 32 |
-	       (((uint64_t)rem << 32) / NS);
+	       ((((uint64_t)rem << 32) + NS / 2) / NS);	/* nearest: round trips exactly */
 }
 
 int64_t sntp_to_unix_ns(uint64_t ts)
@@ -58,7 +58,7 @@ int64_t sntp_to_unix_ns(uint64_t ts)
 
 	if (!(ts >> 63))
 		sec += ERA_SECONDS;	/* era 1: from 2036-02-07 06:28:16 UTC */
-	return sec * NS + (int64_t)((frac * NS) >> 32);
+	return sec * NS + (int64_t)((frac * NS + (1u << 31)) >> 32);
 }
 
 static int refuse(char *why, size_t whylen, int reason, const char *fmt, ...)
