@@ -10,3 +10,4 @@ $(eval $(call program,nhv-toolsd,$(NHV_TOOLSD_SRC) $(NHVBD_CLIENT) $(NHVBD_X86) 
 
 # Tests and fuzzer (tests/handshake/, next to nhv-toolsd's GuestRPC tests)
 $(eval $(call unit_test,test-sntp,tests/handshake/test-sntp.c $(NHV_SNTP_PACKET)))
+$(eval $(call fuzzer,fuzz-sntp,tests/handshake/fuzz-sntp.c $(NHV_SNTP_PACKET),-fno-sanitize-recover=all))

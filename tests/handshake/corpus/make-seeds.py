@@ -119,3 +119,19 @@ write("nhvconf", "ovfenv", b"\1<?xml version=\"1.0\"?><Environment xmlns:oe=\"x\
       b"<Property oe:key=\"nhv.ipaddress\" oe:value=\"10.0.0.5\"/>"
       b"<Property oe:key=\"password\" oe:value=\"a&amp;b&#33;\"/>"
       b"<Property oe:value=\"pool.ntp.org\" oe:key=\"ntp\"/></PropertySection></Environment>")
+
+# ---- sntp: flag byte, T1 and T4 (little-endian Unix ns), the datagram ----
+def sntp_pkt(li=0, vn=4, mode=4, stratum=2, refid=b"GPS\0", org=0, rx=0, tx=0, extra=b""):
+    return (bytes([li << 6 | vn << 3 | mode, stratum, 6, 0xEC]) + b"\0" * 8 + refid
+            + struct.pack(">QQQQ", 0, org, rx, tx) + extra)
+
+
+NTP_T1 = (1700000000 + 2208988800) << 32
+T1_NS = 1700000000 * 10**9
+sntp_head = bytes([1]) + struct.pack("<qq", T1_NS, T1_NS + 40 * 10**6)
+write("sntp", "good", sntp_head + sntp_pkt(org=NTP_T1, rx=NTP_T1 + (5 << 32), tx=NTP_T1 + (5 << 32) + 1))
+write("sntp", "kod", sntp_head + sntp_pkt(stratum=0, refid=b"RATE", org=NTP_T1, rx=NTP_T1, tx=NTP_T1))
+write("sntp", "era1", sntp_head + sntp_pkt(org=NTP_T1, rx=5 << 32, tx=6 << 32))
+write("sntp", "mismatch", bytes([0]) + struct.pack("<qq", 0, -1) + sntp_pkt(org=1, rx=1, tx=2))
+write("sntp", "short", sntp_head + sntp_pkt()[:47])
+write("sntp", "v3-mac", sntp_head + sntp_pkt(vn=3, org=NTP_T1, rx=NTP_T1, tx=NTP_T1, extra=b"\0" * 20))
