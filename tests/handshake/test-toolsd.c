@@ -23,7 +23,12 @@ volatile int stop_requested;
 static struct nhvbd_host H;
 static struct nhvbd_mem_transport M;
 static char results[16][2][128];
-static int nresults, naps;
+static int nresults, naps, idle_work;
+
+static void count_idle_work(void)
+{
+	idle_work++;
+}
 
 static void on_event(void *ctx, const struct nhvbd_host_event *ev)
 {
@@ -124,8 +129,11 @@ int main(void)
 	nhvbd_host_tclo_queue(&H, "Set_Option no.such.option 1");
 	nhvbd_host_tclo_queue(&H, "Frobnicate");
 	nhvbd_host_tclo_queue(&H, "OS_Reboot");
+	tclo_idle_work = count_idle_work;
 	tclo_loop(&M.t, &conf);
+	tclo_idle_work = NULL;
 	tap_ok(stop_requested && naps >= 3, "the loop stopped when asked, after idle polls");
+	tap_ok(idle_work >= 2, "idle polls ran the idle work (the NTP schedule) %d times", idle_work);
 	tap_is_str(result_of("reset"), "OK ATR toolbox", "reset -> OK ATR toolbox");
 	tap_is_str(result_of("ping"), "OK ", "ping -> OK");
 	tap_is_str(result_of("Capabilities_Register"), "OK ", "Capabilities_Register -> OK");
@@ -158,6 +166,37 @@ int main(void)
 	tap_is_str(result_of("OS_Halt"), "OK ", "OS_Halt -> OK");
 	tap_ok(file_has(logp, "would signal init (SIGUSR2, poweroff)"), "halt = SIGUSR2 to init (poweroff)");
 	tap_ok(H.tools.statechange_state == GUESTOS_STATECHANGE_HALT, "halt state change reported");
+
+	/* A static dns: resolv.conf and the marker the udhcpc script obeys;
+	 * without the key the marker goes.  Files under a test root. */
+	{
+		struct nhvconf d;
+		char etc[300], resolv[300], marker[300];
+
+		snprintf(etc, sizeof(etc), "%s/etc", dir);
+		mkdir(etc, 0755);
+		snprintf(resolv, sizeof(resolv), "%s/etc/resolv.conf", dir);
+		snprintf(marker, sizeof(marker), "%s/dns-static", dir);
+		nhvconf_init(&d);
+		nhvconf_set(&d, NHVCONF_DNS, "10.0.0.2, 10.0.0.3", 18, NHVCONF_GUESTINFO, NULL, 0);
+		config_apply(&d);
+		snprintf(etc, sizeof(etc), "would write %s", marker);
+		tap_ok(file_has(logp, etc) && access(marker, F_OK) != 0,
+		       "--no-apply: the dns-static marker is logged, not written");
+		opts.no_apply = 0;
+		opts.root = dir;
+		config_apply(&d);
+		tap_ok(file_has(resolv, "nameserver 10.0.0.2\nnameserver 10.0.0.3\n"),
+		       "dns: resolv.conf lists the servers");
+		tap_ok(file_has(marker, "10.0.0.2, 10.0.0.3\n"),
+		       "dns: RUN_DIR/dns-static written with the servers (DHCP keeps off)");
+		nhvconf_init(&d);
+		config_apply(&d);
+		tap_ok(access(marker, F_OK) != 0, "no dns key: the marker is removed");
+		tap_ok(file_has(logp, "DHCP's servers apply again"), "... and the log says so");
+		opts.no_apply = 1;
+		opts.root = "";
+	}
 
 	if (!getenv("NHV_KEEP_TEST")) {
 		char rm[400];
