@@ -82,7 +82,7 @@ fi
 
 # SVM held by kvm_amd (a KVM guest running): nhv.ko refuses to load and says why.
 ko='/lib/modules/$(uname -r)/extra/nhv.ko'
-out=$(vm_sh "modprobe kvm_amd && { $selftest --bench --kvm --iterations 1000000000 >/dev/null 2>&1 & } && sleep 3 && insmod $ko; echo insmod=\$?; dmesg | grep 'nhv: refusing' | tail -n 1" 180)
+out=$(vm_sh "modprobe kvm_amd && { $selftest --bench --kvm --iterations 1000000000 >/dev/null 2>&1 & } && for i in \$(seq 120); do ls -l /proc/\$!/fd 2>/dev/null | grep -q kvm-vcpu && break; sleep 1; done; insmod $ko; echo insmod=\$?; dmesg | grep 'nhv: refusing' | tail -n 1" 600)
 printf '%s\n' "$out" | sed 's/^/# /'
 if printf '%s\n' "$out" | grep -q 'insmod=[1-9]' &&
    printf '%s\n' "$out" | grep -q 'nhv: refusing to load: EFER.SVME is already set'; then
@@ -90,7 +90,7 @@ if printf '%s\n' "$out" | grep -q 'insmod=[1-9]' &&
 else
 	echo "not ok 8 - nhv.ko refuses to load while kvm_amd runs a guest, and the log says why"
 fi
-out=$(vm_sh "kill %1 2>/dev/null; kill \$! 2>/dev/null; sleep 2; insmod $ko && $selftest --random 5 >/dev/null 2>&1; echo rc=\$?" 300)
+out=$(vm_sh "kill %1 2>/dev/null; kill \$! 2>/dev/null; sleep 2; insmod $ko && $selftest --random 5 >/dev/null 2>&1; echo rc=\$?" 600)
 if printf '%s\n' "$out" | grep -q 'rc=0'; then
 	echo "ok 9 - once the KVM guest is gone nhv.ko loads and runs guests"
 else
