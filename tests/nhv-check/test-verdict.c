@@ -353,6 +353,30 @@ static void test_signatures(void)
 	tap_is_str(R.hv.name, "none", "no hypervisor bit, leaf 0x40000000 garbage: none");
 }
 
+/* Bochs itself: no hypervisor bit, leaf 0x40000000 holds leaf 0x16's data,
+ * only the BIOS vendor tells (tests/data/cpuinfo/bochs-vmx-skylake). */
+static void test_bochs(void)
+{
+	intel(NULL);
+	fact_set_str(&F, S_HV_SIG, "\\xa0\\x0f\\x00\\x00d\\x00\\x00\\x00\\x00\\x00\\x00\\x00", SRC_CPUID);
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "", SRC_DMI);
+	fact_set_str(&F, S_DMI_BIOS_VENDOR, "The Bochs Project", SRC_DMI);
+	judge();
+	tap_is_str(R.hv.name, "bochs", "BIOS vendor \"The Bochs Project\" names bochs");
+	tap_ok(R.hv.product && strcmp(R.hv.product, "Bochs emulator") == 0, "product: Bochs emulator");
+	tap_ok(!R.hv.hv_bit_hidden, "an emulator has no hypervisor bit to hide");
+
+	no_hv_virt(NULL);
+	fact_set_str(&F, S_DMI_BIOS_VENDOR, "The Bochs Project", SRC_DMI);
+	judge();
+	tap_ok(remedy_has("corei7_skylake_x") && !remedy_has("nested=1"), "Bochs without VMX: the bochsrc CPU model, not KVM");
+
+	no_hv_virt("KVMKVMKVM");
+	fact_set_str(&F, S_DMI_BIOS_VENDOR, "Bochs", SRC_DMI);
+	judge();
+	tap_ok(strcmp(R.hv.name, "kvm") == 0 && remedy_has("nested=1"), "old QEMU/KVM with Bochs BIOS strings: kvm, KVM remedy");
+}
+
 static void test_other_remedies(void)
 {
 	no_hv_virt("KVMKVMKVM");
@@ -414,6 +438,7 @@ int main(void)
 	test_hyperv();
 	test_vmware();
 	test_signatures();
+	test_bochs();
 	test_other_remedies();
 	test_brief();
 	return tap_done();

@@ -73,7 +73,9 @@ struct prefix_name {
 	const char *name;
 };
 
-/* systemd-detect-virt's DMI vendor table (src/basic/virt.c). */
+/* systemd-detect-virt's DMI vendor table (src/basic/virt.c), plus the
+ * BIOS vendor of the Bochs emulator itself ("The Bochs Project", with no
+ * hypervisor bit or CPUID signature), which systemd's prefixes miss. */
 static const struct prefix_name dmi_vendors[] = {
 	{ "KVM", "kvm" },
 	{ "OpenStack", "kvm" },
@@ -87,6 +89,7 @@ static const struct prefix_name dmi_vendors[] = {
 	{ "Oracle Corporation", "oracle" },
 	{ "Xen", "xen" },
 	{ "Bochs", "bochs" },
+	{ "The Bochs Project", "bochs" },
 	{ "Parallels", "parallels" },
 	{ "BHYVE", "bhyve" },
 	{ "Hyper-V", "microsoft" },
@@ -193,6 +196,13 @@ static const char *pci_name(const struct facts *f)
 	return NULL;
 }
 
+/* The Bochs emulator's own BIOS, not an old QEMU/KVM with Bochs strings. */
+static int bochs_emulator(const struct facts *f, const char *name)
+{
+	return strcmp(name, "bochs") == 0 &&
+	       strncmp(str_get(f, S_DMI_BIOS_VENDOR), "The Bochs Project", 17) == 0;
+}
+
 void hv_identify(const struct facts *f, struct hv_id *out)
 {
 	const char *sig = str_get(f, S_HV_SIG);
@@ -257,8 +267,9 @@ void hv_identify(const struct facts *f, struct hv_id *out)
 		if (dmi && strcmp(dmi, name) != 0 && !(strcmp(dmi, "bochs") == 0 && strcmp(name, "kvm") == 0) &&
 		    !(strcmp(dmi, "qemu") == 0 && strcmp(name, "kvm") == 0))
 			CONFLICT("DMI says %s, the outer hypervisor is taken to be %s", dmi, name);
+		/* A full emulator (Bochs) models a real CPU: no bit to hide. */
 		if (fact_no(f, N_CPUID_HV_BIT) && f->n[N_CPUID_HV_BIT].src == SRC_CPUID &&
-		    strcmp(name, "unknown") != 0)
+		    strcmp(name, "unknown") != 0 && !bochs_emulator(f, name))
 			out->hv_bit_hidden = 1;
 	}
 
@@ -271,4 +282,6 @@ void hv_identify(const struct facts *f, struct hv_id *out)
 		out->product = "VirtualBox";
 	else if (strcmp(name, "qemu") == 0)
 		out->product = "QEMU (TCG, no KVM)";
+	else if (bochs_emulator(f, name))
+		out->product = "Bochs emulator";
 }

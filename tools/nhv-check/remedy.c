@@ -90,6 +90,10 @@ static void expose(const struct facts *f, const struct hv_id *hv, struct remedy 
 		add(r, "no-hw-virt",
 		    "WSL2: add nestedVirtualization=true to the [wsl2] section of %%UserProfile%%\\.wslconfig, "
 		    "then run wsl --shutdown");
+	} else if (is(hv, "bochs") && is_product(hv, "Bochs emulator")) {
+		add(r, "no-hw-virt",
+		    "Bochs: pick a CPU model with VT-x and EPT in the bochsrc (cpu: model=corei7_skylake_x); "
+		    "the bochs binary must be built with --enable-vmx=2");
 	} else if (is(hv, "kvm") || is(hv, "bochs")) {
 		add(r, "no-hw-virt",
 		    "KVM: on the host check /sys/module/kvm_intel/parameters/nested (or kvm_amd); enable it with "
