@@ -54,7 +54,7 @@ $(B)/fuzz/$(1): $(2) $(HEADERS) | $(DEPS_STAMP)
 FUZZERS += $(B)/fuzz/$(1)
 endef
 
-.PHONY: all deps programs tests iso run check clean distclean bench
+.PHONY: all deps programs tests iso run check clean distclean bench bench-vmm
 all: programs
 
 # Every part first, then the image, which packages what the parts built.
@@ -95,6 +95,9 @@ check: $(PROGRAMS) $(UNIT_TESTS) $(FUZZERS) $(ISO)
 
 bench: $(ISO)
 	tests/bench/boot-bench.sh $(ISO)
+
+bench-vmm: $(ISO)
+	tests/kernel-vmm/bench.sh $(ISO)
 
 clean:
 	rm -rf $(BIN) $(B)/tests $(B)/fuzz $(B)/initramfs* $(B)/iso* $(B)/nhv.iso* $(B)/run
