@@ -64,7 +64,7 @@ grub-mkrescue -o "$work/capture.iso" "$work/iso" --modules="linux normal serial 
 NHV_ISO=$work/capture.iso
 bv=$(dpkg-query -W -f '${Version}' bochs 2>/dev/null || echo unknown)
 echo "== booting under Bochs $bv (minutes)"
-vm_start_bochs 'sound: driver=dummy'
+vm_start_bochs
 vm_wait_for '^NCK-CAPTURE-END' 2400 || { tr -d '\r' < "$(vm_log)" | tail -n 30 >&2; exit 1; }
 tr -d '\r' < "$(vm_log)" > "$work/serial.txt"
 {
