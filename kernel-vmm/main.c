@@ -185,8 +185,10 @@ static int __init nhv_init(void)
 	cpus_read_unlock();
 	register_reboot_notifier(&nhv_reboot_nb);
 
+	preempt_notifier_inc();		/* before any vCPU can run */
 	r = misc_register(&nhv_misc);
 	if (r) {
+		preempt_notifier_dec();
 		pr_err("cannot register /dev/nhv (%d)\n", r);
 		goto fail;
 	}
@@ -204,6 +206,7 @@ fail:
 static void __exit nhv_exit(void)
 {
 	misc_deregister(&nhv_misc);
+	preempt_notifier_dec();
 	unregister_reboot_notifier(&nhv_reboot_nb);
 	unregister_syscore_ops(&nhv_syscore_ops);
 	cpuhp_remove_state(nhv_hp_state);

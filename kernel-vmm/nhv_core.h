@@ -17,6 +17,7 @@
 #include <linux/wait.h>
 #include <linux/rcupdate.h>
 #include <linux/bitmap.h>
+#include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <uapi/nhv.h>
@@ -92,6 +93,15 @@ struct nhv_ops {
 	void (*vm_destroy)(struct nhv_vm *vm);
 	int (*vcpu_init)(struct nhv_vcpu *v);
 	void (*vcpu_destroy)(struct nhv_vcpu *v);
+	/*
+	 * Optional: the vCPU thread starts using this CPU for guest runs
+	 * (entering NHV_RUN, or scheduled back in during it) / stops using
+	 * it (leaving NHV_RUN, or scheduled out).  Preemption is disabled;
+	 * on sched-out interrupts are disabled too.  A backend can keep
+	 * per-CPU guest state loaded between the two.
+	 */
+	void (*vcpu_load)(struct nhv_vcpu *v, int cpu);
+	void (*vcpu_put)(struct nhv_vcpu *v);
 	void (*get_sregs)(struct nhv_vcpu *v, struct nhv_sregs *s);
 	void (*set_sregs)(struct nhv_vcpu *v, const struct nhv_sregs *s);
 	u64 (*get_efer)(struct nhv_vcpu *v);
@@ -175,6 +185,7 @@ struct nhv_vcpu {
 	u8 pending_mmio_byte_rex;	/* 8-bit register: 1 legacy, 2 with REX */
 	u8 pending_mmio_src_len;
 	struct nhv_event exc;		/* exception to raise at next entry */
+	struct preempt_notifier pn;	/* vcpu_load/vcpu_put while in NHV_RUN */
 	void *backend;
 };
 
@@ -193,6 +204,7 @@ void nhv_pt_describe(struct nhv_vm *vm, u64 gpa, u64 out[NHV_PT_MAX_LEVELS]);
 /* vcpu.c */
 long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id);
 void nhv_vcpu_halt(struct nhv_vcpu *v);
+void nhv_vcpu_kick(struct nhv_vcpu *v);
 
 /* exits.c */
 int nhv_handle_exit(struct nhv_vcpu *v, struct nhv_exit *e);

@@ -101,6 +101,48 @@ static void nhv_complete_user_exit(struct nhv_vcpu *v)
 		nhv_complete_mmio(v);
 }
 
+static inline struct nhv_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct nhv_vcpu, pn);
+}
+
+static void nhv_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	nhv_ops->vcpu_load(pn_to_vcpu(pn), cpu);
+}
+
+static void nhv_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	nhv_ops->vcpu_put(pn_to_vcpu(pn));
+}
+
+static struct preempt_ops nhv_preempt_ops = {
+	.sched_in = nhv_sched_in,
+	.sched_out = nhv_sched_out,
+};
+
+/* Backend state follows the thread from CPU to CPU while it is in NHV_RUN. */
+static void nhv_vcpu_load(struct nhv_vcpu *v)
+{
+	if (!nhv_ops->vcpu_load)
+		return;
+	preempt_disable();
+	preempt_notifier_init(&v->pn, &nhv_preempt_ops);
+	preempt_notifier_register(&v->pn);
+	nhv_ops->vcpu_load(v, smp_processor_id());
+	preempt_enable();
+}
+
+static void nhv_vcpu_put(struct nhv_vcpu *v)
+{
+	if (!nhv_ops->vcpu_load)
+		return;
+	preempt_disable();
+	preempt_notifier_unregister(&v->pn);
+	nhv_ops->vcpu_put(v);
+	preempt_enable();
+}
+
 static int nhv_vcpu_run(struct nhv_vcpu *v)
 {
 	struct nhv_run *run = v->run;
@@ -110,6 +152,7 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 	nhv_complete_user_exit(v);
 	run->exit_reason = NHV_EXIT_NONE;
 	fpu_swap_kvm_fpstate(&v->fpu, true);
+	nhv_vcpu_load(v);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = NHV_EXIT_INTR;
@@ -127,8 +170,14 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 		}
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
-		nhv_inject_pending(v);
+		/*
+		 * Publish the CPU before looking for events: whoever sets one
+		 * after this point sees v->cpu and kicks (nhv_vcpu_kick), and
+		 * the kick waits, pending, until guest mode takes it.
+		 */
 		WRITE_ONCE(v->cpu, smp_processor_id());
+		smp_mb();
+		nhv_inject_pending(v);
 		nhv_ops->run(v, &e);
 		WRITE_ONCE(v->cpu, -1);
 		local_irq_enable();
@@ -138,20 +187,32 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 		if (nhv_handle_exit(v, &e))
 			break;
 	}
+	nhv_vcpu_put(v);
 	fpu_swap_kvm_fpstate(&v->fpu, false);
 	run->if_flag = !!(v->regs.rflags & X86_EFLAGS_IF);
 	run->ready_for_interrupt = run->if_flag && nhv_ops->interruptible(v);
 	return r;
 }
 
-static void nhv_kick_ipi(void *unused)
+/*
+ * Make a vCPU notice a new event: wake it from HLT, and take it out of guest
+ * mode with an IPI (any IPI exits; the reschedule one needs no handler and
+ * may be sent from interrupt context, which the LAPIC timer needs).
+ */
+void nhv_vcpu_kick(struct nhv_vcpu *v)
 {
+	int cpu;
+
+	wake_up_interruptible(&v->wq);
+	smp_mb();
+	cpu = READ_ONCE(v->cpu);
+	if (cpu >= 0 && cpu != raw_smp_processor_id())
+		smp_send_reschedule(cpu);
 }
 
 static int nhv_vcpu_interrupt(struct nhv_vcpu *v, const void __user *up)
 {
 	struct nhv_interrupt in;
-	int cpu;
 
 	if (copy_from_user(&in, up, sizeof(in)))
 		return -EFAULT;
@@ -166,11 +227,7 @@ static int nhv_vcpu_interrupt(struct nhv_vcpu *v, const void __user *up)
 			return -EINVAL;
 		set_bit(in.vector, v->irr);
 	}
-	wake_up_interruptible(&v->wq);
-	/* A vCPU in guest mode leaves it on the IPI and sees the event. */
-	cpu = READ_ONCE(v->cpu);
-	if (cpu >= 0 && cpu != raw_smp_processor_id())
-		smp_call_function_single(cpu, nhv_kick_ipi, NULL, 0);
+	nhv_vcpu_kick(v);
 	return 0;
 }
 
