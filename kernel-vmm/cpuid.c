@@ -4,8 +4,9 @@
  * shaped by the per-VM policy (and-mask, or-mask per leaf/subleaf/register).
  *
  * nhv always hides what it cannot give a guest: VMX and SVM (no nested
- * virtualization), MONITOR/MWAIT (intercepted as #UD) and the host's
- * hypervisor leaves 0x40000000-0x4fffffff, which start out all zero so a
+ * virtualization), MONITOR/MWAIT (intercepted as #UD), x2APIC (the
+ * in-kernel APIC is an xAPIC; TSC-deadline is always offered) and the
+ * host's hypervisor leaves 0x40000000-0x4fffffff, which start out all zero so a
  * policy can present its own signature there.
  */
 #include <linux/slab.h>
@@ -75,6 +76,13 @@ void nhv_cpuid(struct nhv_vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 			out[2] &= ~(BIT(X86_FEATURE_VMX & 31) |
 				    BIT(X86_FEATURE_MWAIT & 31) |
 				    BIT(X86_FEATURE_OSXSAVE & 31));
+			/*
+			 * The in-kernel xAPIC has the TSC-deadline timer
+			 * whatever the host has, and no x2APIC mode.
+			 */
+			out[2] &= ~BIT(X86_FEATURE_X2APIC & 31);
+			out[2] |= BIT(X86_FEATURE_TSC_DEADLINE_TIMER & 31);
+			out[3] |= BIT(X86_FEATURE_APIC & 31);
 			/* OSXSAVE mirrors the guest's CR4 (SDM vol. 2A CPUID). */
 			if (nhv_ops->get_cr(v, 4) & X86_CR4_OSXSAVE)
 				out[2] |= BIT(X86_FEATURE_OSXSAVE & 31);

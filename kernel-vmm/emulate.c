@@ -130,6 +130,35 @@ static u64 *gpr_for(struct nhv_vcpu *v, int reg, bool byte, bool rex, int *shift
 	return &v->regs.gpr[reg];
 }
 
+/* Store the value read (by user space or the APIC) into the destination. */
+static void complete_read(struct nhv_vcpu *v, u64 data)
+{
+	u64 *r;
+	int src = v->pending_mmio_src_len, dst = v->pending_mmio_len, shift;
+
+	if (src < 8)
+		data &= (1ULL << (8 * src)) - 1;
+	if (v->pending_mmio_ext == 2)
+		data = src == 1 ? (u64)(s64)(s8)data : (u64)(s64)(s16)data;
+	r = gpr_for(v, v->pending_mmio_reg, v->pending_mmio_byte_rex != 0,
+		    v->pending_mmio_byte_rex == 2, &shift);
+	switch (dst) {
+	case 1:
+		*r = (*r & ~(0xffULL << shift)) | ((data & 0xff) << shift);
+		break;
+	case 2:
+		*r = (*r & ~0xffffULL) | (data & 0xffff);
+		break;
+	case 4:
+		*r = (u32)data;		/* 32-bit destinations zero-extend */
+		break;
+	default:
+		*r = data;
+		break;
+	}
+	v->pending_mmio_reg = -1;
+}
+
 int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 {
 	struct nhv_run *run = v->run;
@@ -229,20 +258,13 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 	if (is_write != e->npf_write)
 		goto bad;
 
-	run->exit_reason = NHV_EXIT_MMIO;
-	run->mmio.phys = e->gpa;
-	run->mmio.len = len;
-	run->mmio.is_write = is_write;
-	run->mmio.data = 0;
-	if (is_write) {
-		if (reg >= 0) {
-			r = gpr_for(v, reg, byte_op, rex, &shift);
-			val = *r >> shift;
-		}
-		if (len < 8)
-			val &= (1ULL << (8 * len)) - 1;
-		run->mmio.data = val;
-	} else {
+	if (is_write && reg >= 0) {
+		r = gpr_for(v, reg, byte_op, rex, &shift);
+		val = *r >> shift;
+	}
+	if (len < 8)
+		val &= (1ULL << (8 * len)) - 1;
+	if (!is_write) {
 		v->pending_mmio_reg = reg;
 		v->pending_mmio_len = ext ? opsize : len;
 		v->pending_mmio_ext = ext;
@@ -250,6 +272,19 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 		v->pending_mmio_src_len = len;
 	}
 	v->regs.rip += i;
+
+	/* The local APIC's page is answered in the kernel (lapic.c). */
+	if (nhv_lapic_claims(v, e->gpa)) {
+		if (is_write)
+			return nhv_lapic_write(v, e->gpa, val, len);
+		complete_read(v, nhv_lapic_read(v, e->gpa, len));
+		return 0;
+	}
+	run->exit_reason = NHV_EXIT_MMIO;
+	run->mmio.phys = e->gpa;
+	run->mmio.len = len;
+	run->mmio.is_write = is_write;
+	run->mmio.data = is_write ? val : 0;
 	return 1;
 bad:
 	nhv_stop(v, NHV_INTERNAL_EMULATION, e->gpa, insn[0] | (u64)insn[1] << 8 |
@@ -257,31 +292,7 @@ bad:
 	return 1;
 }
 
-/* Store the value user space read into the destination register. */
 void nhv_complete_mmio(struct nhv_vcpu *v)
 {
-	u64 data = READ_ONCE(v->run->mmio.data), *r;
-	int src = v->pending_mmio_src_len, dst = v->pending_mmio_len, shift;
-
-	if (src < 8)
-		data &= (1ULL << (8 * src)) - 1;
-	if (v->pending_mmio_ext == 2)
-		data = src == 1 ? (u64)(s64)(s8)data : (u64)(s64)(s16)data;
-	r = gpr_for(v, v->pending_mmio_reg, v->pending_mmio_byte_rex != 0,
-		    v->pending_mmio_byte_rex == 2, &shift);
-	switch (dst) {
-	case 1:
-		*r = (*r & ~(0xffULL << shift)) | ((data & 0xff) << shift);
-		break;
-	case 2:
-		*r = (*r & ~0xffffULL) | (data & 0xffff);
-		break;
-	case 4:
-		*r = (u32)data;		/* 32-bit destinations zero-extend */
-		break;
-	default:
-		*r = data;
-		break;
-	}
-	v->pending_mmio_reg = -1;
+	complete_read(v, READ_ONCE(v->run->mmio.data));
 }

@@ -43,10 +43,8 @@ int nhv_rdmsr(struct nhv_vcpu *v, u32 msr, u64 *val)
 		*val = MSR_IA32_MISC_ENABLE_FAST_STRING;
 		return 0;
 	case MSR_IA32_APICBASE:
-		/* xAPIC at its reset address; vCPU 0 is the bootstrap CPU. */
-		*val = 0xfee00000ULL | MSR_IA32_APICBASE_ENABLE |
-		       (v->id ? 0 : MSR_IA32_APICBASE_BSP);
-		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		return nhv_lapic_rdmsr(v, msr, val);
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_MCG_STATUS:
 	case MSR_IA32_MCG_CAP:
@@ -74,6 +72,9 @@ int nhv_wrmsr(struct nhv_vcpu *v, u32 msr, u64 val)
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_MCG_STATUS:
 		return 0;
+	case MSR_IA32_APICBASE:
+	case MSR_IA32_TSC_DEADLINE:
+		return nhv_lapic_wrmsr(v, msr, val);
 	default:
 		return nhv_ops->set_msr ? nhv_ops->set_msr(v, msr, val) : 1;
 	}

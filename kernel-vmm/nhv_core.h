@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/bitmap.h>
 #include <linux/preempt.h>
+#include <linux/hrtimer.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <uapi/nhv.h>
@@ -160,6 +161,21 @@ struct nhv_vm {
 	void *backend;
 };
 
+/* The in-kernel local APIC of a vCPU (lapic.c). */
+struct nhv_lapic {
+	u64 base_msr;			/* IA32_APIC_BASE */
+	u32 tpr, ldr, dfr, svr;
+	u32 esr, esr_pending;
+	u32 icr_lo, icr_hi;
+	u32 lvt[6];			/* timer, thermal, perf, LINT0, LINT1, error */
+	u32 tmict, tdcr;
+	u64 tsc_deadline;
+	u64 period_ns;			/* periodic mode: the (clamped) period */
+	DECLARE_BITMAP(irr, 256);	/* set atomically from any context */
+	DECLARE_BITMAP(isr, 256);
+	struct hrtimer timer;
+};
+
 struct nhv_vcpu {
 	struct nhv_vm *vm;
 	u32 id;
@@ -185,6 +201,7 @@ struct nhv_vcpu {
 	u8 pending_mmio_byte_rex;	/* 8-bit register: 1 legacy, 2 with REX */
 	u8 pending_mmio_src_len;
 	struct nhv_event exc;		/* exception to raise at next entry */
+	struct nhv_lapic lapic;
 	struct preempt_notifier pn;	/* vcpu_load/vcpu_put while in NHV_RUN */
 	void *backend;
 };
@@ -223,6 +240,19 @@ bool nhv_xcr0_valid(struct nhv_vcpu *v, u64 xcr0);
 /* emulate.c */
 int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e);
 void nhv_complete_mmio(struct nhv_vcpu *v);
+
+/* lapic.c */
+void nhv_lapic_init(struct nhv_vcpu *v);
+void nhv_lapic_reset(struct nhv_vcpu *v);
+void nhv_lapic_destroy(struct nhv_vcpu *v);
+bool nhv_lapic_claims(struct nhv_vcpu *v, u64 gpa);
+u64 nhv_lapic_read(struct nhv_vcpu *v, u64 gpa, int len);
+int nhv_lapic_write(struct nhv_vcpu *v, u64 gpa, u64 val, int len);
+int nhv_lapic_rdmsr(struct nhv_vcpu *v, u32 msr, u64 *val);
+int nhv_lapic_wrmsr(struct nhv_vcpu *v, u32 msr, u64 val);
+int nhv_lapic_pending(struct nhv_vcpu *v);
+void nhv_lapic_accept(struct nhv_vcpu *v, int vec);
+void nhv_lapic_set_irr(struct nhv_vcpu *v, int vec);
 
 /* svm.c */
 const struct nhv_ops *nhv_svm_probe(void);

@@ -28,8 +28,8 @@ static bool nhv_irr_pending(struct nhv_vcpu *v)
 /* Something that ends a HLT: an injectable interrupt, an NMI or a signal. */
 static bool nhv_wake_pending(struct nhv_vcpu *v)
 {
-	return nhv_irr_pending(v) || atomic_read(&v->nmi_pending) ||
-	       signal_pending(current);
+	return nhv_irr_pending(v) || nhv_lapic_pending(v) >= 0 ||
+	       atomic_read(&v->nmi_pending) || signal_pending(current);
 }
 
 void nhv_vcpu_halt(struct nhv_vcpu *v)
@@ -46,6 +46,7 @@ static void nhv_inject_pending(struct nhv_vcpu *v)
 {
 	struct nhv_event ev = { .valid = true };
 	unsigned long vec;
+	int apic_vec;
 
 	if (nhv_ops->event_queued(v))
 		return;
@@ -65,10 +66,21 @@ static void nhv_inject_pending(struct nhv_vcpu *v)
 			return;
 		}
 	}
+	/*
+	 * Two sources: vectors user space injected as external interrupts
+	 * (like a PIC's, outside the APIC's priority scheme) and the local
+	 * APIC's IRR above the processor priority.  The higher vector wins.
+	 */
 	vec = find_last_bit(v->irr, 256);
-	if (vec < 256 || v->run->request_interrupt_window) {
-		if (vec < 256 && nhv_ops->interruptible(v)) {
-			clear_bit(vec, v->irr);
+	apic_vec = nhv_lapic_pending(v);
+	if (vec < 256 || apic_vec >= 0 || v->run->request_interrupt_window) {
+		if ((vec < 256 || apic_vec >= 0) && nhv_ops->interruptible(v)) {
+			if (apic_vec >= 0 && (vec >= 256 || apic_vec > vec)) {
+				nhv_lapic_accept(v, apic_vec);
+				vec = apic_vec;
+			} else {
+				clear_bit(vec, v->irr);
+			}
 			ev.type = NHV_EV_INTR;
 			ev.vector = vec;
 			nhv_ops->queue_event(v, &ev);
@@ -216,16 +228,20 @@ static int nhv_vcpu_interrupt(struct nhv_vcpu *v, const void __user *up)
 
 	if (copy_from_user(&in, up, sizeof(in)))
 		return -EFAULT;
-	if (in.flags & ~NHV_INTR_NMI)
+	if (in.flags & ~(NHV_INTR_NMI | NHV_INTR_APIC))
 		return -EINVAL;
 	if (in.flags & NHV_INTR_NMI) {
-		if (in.vector)
+		if (in.vector || (in.flags & NHV_INTR_APIC))
 			return -EINVAL;
 		atomic_inc(&v->nmi_pending);
 	} else {
+		/* 16-31 are illegal for the APIC too (SDM 11.5.2). */
 		if (in.vector < 32 || in.vector > 255)
 			return -EINVAL;
-		set_bit(in.vector, v->irr);
+		if (in.flags & NHV_INTR_APIC)
+			nhv_lapic_set_irr(v, in.vector);
+		else
+			set_bit(in.vector, v->irr);
 	}
 	nhv_vcpu_kick(v);
 	return 0;
@@ -323,6 +339,7 @@ static void nhv_vcpu_free(struct nhv_vcpu *v)
 {
 	struct nhv_vm *vm = v->vm;
 
+	nhv_lapic_destroy(v);
 	nhv_ops->vcpu_destroy(v);
 	fpu_free_guest_fpstate(&v->fpu);
 	free_page((unsigned long)v->run);
@@ -383,6 +400,7 @@ long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id)
 		goto fail_ids;
 	if (!fpu_alloc_guest_fpstate(&v->fpu))
 		goto fail_run;
+	nhv_lapic_init(v);
 	r = nhv_ops->vcpu_init(v);
 	if (r)
 		goto fail_fpu;

@@ -6,15 +6,6 @@
  */
 #include "guests.h"
 
-#define GUEST(name, mode, body)						\
-	__asm__(".pushsection .rodata\n"				\
-		".globl " #name "_s\n" #name "_s:\n"			\
-		mode "\n" body "\n.code64\n"				\
-		".globl " #name "_e\n" #name "_e:\n"			\
-		".popsection\n");					\
-	extern const unsigned char name##_s[], name##_e[];		\
-	const struct guest name = { name##_s, name##_e }
-
 /* CPUID of the leaf in EAX (subleaf ECX), then stop with interrupts off. */
 GUEST(g_cpuid_real, ".code16",
 	"cpuid\n"

@@ -26,6 +26,16 @@ struct guest {
 
 #define GUEST_SIZE(g)	((size_t)((g).end - (g).start))
 
+/* Define guest program NAME from assembly, in a file of nhv-selftest. */
+#define GUEST(name, mode, body)						\
+	__asm__(".pushsection .rodata\n"				\
+		".globl " #name "_s\n" #name "_s:\n"			\
+		mode "\n" body "\n.code64\n"				\
+		".globl " #name "_e\n" #name "_e:\n"			\
+		".popsection\n");					\
+	extern const unsigned char name##_s[], name##_e[];		\
+	const struct guest name = { name##_s, name##_e }
+
 extern const struct guest g_cpuid_real, g_io_real, g_hlt_irq_real,
 	g_irq_window_real, g_ud_real, g_gp_real, g_cpuid_prot, g_mmio_prot,
 	g_mmio_long, g_triple_prot, g_bench_cpuid, g_bench_io, g_isr_real,

@@ -36,6 +36,7 @@
 #define NHV_CAP_UNRESTRICTED	(1ULL << 4)	/* real mode and unpaged guests */
 #define NHV_CAP_LARGE_PAGES	(1ULL << 5)	/* 2 MiB nested mappings */
 #define NHV_CAP_FLUSH_BY_ASID	(1ULL << 6)
+#define NHV_CAP_LAPIC		(1ULL << 7)	/* in-kernel xAPIC + timer, NHV_INTR_APIC, NHV_EXIT_IPI */
 
 struct nhv_caps {
 	__u32 vendor;		/* NHV_VENDOR_* */
@@ -121,6 +122,7 @@ struct nhv_sregs {
 
 /* NHV_INTERRUPT */
 #define NHV_INTR_NMI		(1U << 0)	/* inject an NMI; vector ignored */
+#define NHV_INTR_APIC		(1U << 1)	/* through the local APIC: IRR, priority, ISR until EOI */
 
 struct nhv_interrupt {
 	__u32 vector;		/* 32..255 for external interrupts */
@@ -137,6 +139,7 @@ struct nhv_interrupt {
 #define NHV_EXIT_INTERNAL	6	/* nhv stopped the VM; see internal */
 #define NHV_EXIT_INTR		7	/* a signal is pending for the vCPU thread */
 #define NHV_EXIT_IRQ_WINDOW	8	/* requested interrupt window is open */
+#define NHV_EXIT_IPI		9	/* guest wrote its APIC ICR for an IPI nhv does not deliver */
 
 /* internal.suberror */
 #define NHV_INTERNAL_UNHANDLED	1	/* hardware exit nhv does not handle; data[0] = code */
@@ -173,6 +176,10 @@ struct nhv_run {
 			__u64 hardware_reason;	/* VMEXIT code (SVM) or VM-instruction error (VMX) */
 			__u64 info[2];
 		} fail_entry;
+		struct {
+			__u32 icr_low;		/* ICR bits 31:0 as written (vector, mode, shorthand) */
+			__u32 icr_high;		/* ICR bits 63:32 (destination in 31:24) */
+		} ipi;
 		struct {
 			__u32 suberror;		/* NHV_INTERNAL_* */
 			__u32 pad;
