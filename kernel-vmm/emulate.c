@@ -79,20 +79,35 @@ static int gva_to_gpa(struct nhv_vcpu *v, u64 gva, u64 *gpa)
 	return 0;
 }
 
-static int fetch(struct nhv_vcpu *v, u64 lin, u8 *buf, int len)
+/* Copy between guest-linear memory and BUF, page by page through the walk. */
+static int copy_linear(struct nhv_vcpu *v, u64 lin, u8 *buf, int len, bool write)
 {
 	while (len) {
 		int n = min_t(int, len, PAGE_SIZE - (lin & ~PAGE_MASK));
 		u64 gpa;
+		int r;
 
-		if (gva_to_gpa(v, lin, &gpa) ||
-		    nhv_read_guest_phys(v->vm, gpa, buf, n))
+		if (gva_to_gpa(v, lin, &gpa))
 			return -EFAULT;
+		r = write ? nhv_write_guest_phys(v->vm, gpa, buf, n) :
+			    nhv_read_guest_phys(v->vm, gpa, buf, n);
+		if (r)
+			return r;
 		lin += n;
 		buf += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int nhv_read_linear(struct nhv_vcpu *v, u64 lin, void *buf, int len)
+{
+	return copy_linear(v, lin, buf, len, false);
+}
+
+int nhv_write_linear(struct nhv_vcpu *v, u64 lin, const void *buf, int len)
+{
+	return copy_linear(v, lin, (void *)buf, len, true);
 }
 
 /* Length of a ModRM operand's SIB and displacement bytes. */
@@ -188,10 +203,10 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 	addr_size = long64 ? 8 : opsize;
 	lin = long64 ? v->regs.rip : cs.base + (u32)v->regs.rip;
 	avail = min_t(int, 15, PAGE_SIZE - (lin & ~PAGE_MASK));
-	if (fetch(v, lin, insn, avail))
+	if (nhv_read_linear(v, lin, insn, avail))
 		goto bad;
 	/* The rest of a page-crossing instruction; absent bytes stay zero. */
-	if (avail < 15 && !fetch(v, lin + avail, insn + avail, 15 - avail))
+	if (avail < 15 && !nhv_read_linear(v, lin + avail, insn + avail, 15 - avail))
 		avail = 15;
 
 	for (; i < 14; i++) {

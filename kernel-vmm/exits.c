@@ -76,10 +76,8 @@ static int handle_io(struct nhv_vcpu *v, struct nhv_exit *e)
 	bool to_user = test_bit(e->port, v->vm->io_exits);
 	u64 *rax = &v->regs.gpr[NHV_RAX];
 
-	if (e->io_string) {
-		nhv_stop(v, NHV_INTERNAL_STRING_IO, e->port, e->io_in);
-		return 1;
-	}
+	if (e->io_string)
+		return nhv_string_io(v, e);
 	skip(v, e, 1);
 	if (!to_user) {
 		/* No device: reads float high, writes go nowhere. */

@@ -200,6 +200,8 @@ struct nhv_vcpu {
 	u8 pending_mmio_ext;		/* 0 none, 1 zero-extend, 2 sign-extend */
 	u8 pending_mmio_byte_rex;	/* 8-bit register: 1 legacy, 2 with REX */
 	u8 pending_mmio_src_len;
+	bool pending_ins;		/* INS: store the IN data at pending_ins_lin */
+	u64 pending_ins_lin;
 	struct nhv_event exc;		/* exception to raise at next entry */
 	struct nhv_lapic lapic;
 	struct preempt_notifier pn;	/* vcpu_load/vcpu_put while in NHV_RUN */
@@ -211,6 +213,7 @@ long nhv_create_vm(void);
 void nhv_vm_put(struct nhv_vm *vm);
 struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa);
 int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len);
+int nhv_write_guest_phys(struct nhv_vm *vm, u64 gpa, const void *buf, size_t len);
 
 /* mmu.c */
 int nhv_pt_init(struct nhv_vm *vm);
@@ -240,6 +243,12 @@ bool nhv_xcr0_valid(struct nhv_vcpu *v, u64 xcr0);
 /* emulate.c */
 int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e);
 void nhv_complete_mmio(struct nhv_vcpu *v);
+int nhv_read_linear(struct nhv_vcpu *v, u64 lin, void *buf, int len);
+int nhv_write_linear(struct nhv_vcpu *v, u64 lin, const void *buf, int len);
+
+/* stringio.c */
+int nhv_string_io(struct nhv_vcpu *v, struct nhv_exit *e);
+void nhv_complete_string_in(struct nhv_vcpu *v);
 
 /* lapic.c */
 void nhv_lapic_init(struct nhv_vcpu *v);

@@ -90,8 +90,13 @@ static void nhv_inject_pending(struct nhv_vcpu *v)
 	}
 }
 
-static void nhv_complete_user_exit(struct nhv_vcpu *v)
+/* Returns nonzero if completing stopped the VM (INS into memory now gone). */
+static int nhv_complete_user_exit(struct nhv_vcpu *v)
 {
+	if (v->pending_ins) {
+		nhv_complete_string_in(v);
+		return v->run->exit_reason == NHV_EXIT_INTERNAL;
+	}
 	if (v->pending_in_size) {
 		u64 *rax = &v->regs.gpr[NHV_RAX];
 		u32 data = READ_ONCE(v->run->io.data);
@@ -111,6 +116,7 @@ static void nhv_complete_user_exit(struct nhv_vcpu *v)
 	}
 	if (v->pending_mmio_reg >= 0)
 		nhv_complete_mmio(v);
+	return 0;
 }
 
 static inline struct nhv_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
@@ -161,8 +167,9 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 	struct nhv_exit e;
 	int r = 0;
 
-	nhv_complete_user_exit(v);
 	run->exit_reason = NHV_EXIT_NONE;
+	if (nhv_complete_user_exit(v))
+		return 0;
 	fpu_swap_kvm_fpstate(&v->fpu, true);
 	nhv_vcpu_load(v);
 	for (;;) {

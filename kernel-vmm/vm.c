@@ -58,7 +58,9 @@ struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa)
 }
 
 /* Copy from guest-physical memory; -EFAULT if any byte is not RAM. */
-int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len)
+/* Copy between guest RAM and BUF; -EFAULT if any byte is not RAM. */
+static int nhv_copy_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf,
+			       size_t len, bool write)
 {
 	while (len) {
 		struct nhv_slot *s = nhv_find_slot(vm, gpa);
@@ -69,13 +71,27 @@ int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len)
 		if (!s)
 			return -EFAULT;
 		p = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
-		memcpy(buf, p + off, n);
+		if (write)
+			memcpy(p + off, buf, n);
+		else
+			memcpy(buf, p + off, n);
 		kunmap_local(p);
 		buf += n;
 		gpa += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return nhv_copy_guest_phys(vm, gpa, buf, len, false);
+}
+
+/* Slot pages are unpinned dirty (nhv_vm_free), so the write is never lost. */
+int nhv_write_guest_phys(struct nhv_vm *vm, u64 gpa, const void *buf, size_t len)
+{
+	return nhv_copy_guest_phys(vm, gpa, (void *)buf, len, true);
 }
 
 static int nhv_set_memory(struct nhv_vm *vm, const void __user *up)

@@ -24,9 +24,6 @@
 #include "selftest.h"
 
 #define MEM_SIZE	(2u << 20)
-#define IDT_BASE	0x4000
-#define GDT_BASE	0x4800
-#define HANDLERS	0x3000		/* one 0x40-byte slot per handler */
 #define COUNTER		0x7000		/* the counting handler's counter */
 #define MIN_PERIOD_NS	100000ull	/* nhv's floor for periodic timers */
 
@@ -254,81 +251,6 @@ static uint64_t host_tsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-static void set_gate(struct tvm *vm, int vector, uint32_t handler)
-{
-	uint64_t gate = (handler & 0xffff) | (8ull << 16) | (0x8e00ull << 32) |
-			((uint64_t)(handler >> 16) << 48);
-
-	memcpy(vm->mem + IDT_BASE + vector * 8, &gate, 8);
-}
-
-/* Install a handler for VECTOR in slot SLOT. */
-static void handler(struct tvm *vm, int slot, int vector, const struct guest *g)
-{
-	uint32_t at = HANDLERS + slot * 0x40;
-
-	tvm_load(vm, at, g->start, GUEST_SIZE(*g));
-	if (g == &g_apic_isr)
-		vm->mem[at + 3] = (uint8_t)vector;
-	set_gate(vm, vector, at);
-}
-
-/* A VM in flat 32-bit protected mode with a GDT and an empty IDT. */
-static int prot_vm(struct tvm *vm, const struct guest *g, uint32_t esi, uint32_t edi)
-{
-	static const uint64_t gdt[3] = { 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull };
-	struct nhv_sregs s;
-	struct nhv_regs r;
-	int e = tvm_create(vm, g_sysfd, MEM_SIZE);
-
-	if (e) {
-		st_diag("cannot create a VM: %s", strerror(-e));
-		return e;
-	}
-	tvm_load(vm, GUEST_CODE, g->start, GUEST_SIZE(*g));
-	tvm_load(vm, GDT_BASE, gdt, sizeof(gdt));
-	e = tvm_setup(vm, MODE_PROT, GUEST_CODE);
-	if (!e && ioctl(vm->cpufd, NHV_GET_SREGS, &s))
-		e = -errno;
-	if (!e) {
-		s.gdt.base = GDT_BASE;
-		s.gdt.limit = sizeof(gdt) - 1;
-		s.idt.base = IDT_BASE;
-		s.idt.limit = 256 * 8 - 1;
-		if (ioctl(vm->cpufd, NHV_SET_SREGS, &s))
-			e = -errno;
-	}
-	if (!e)
-		e = tvm_get_regs(vm, &r);
-	if (!e) {
-		r.gpr[NHV_RSI] = esi;
-		r.gpr[NHV_RDI] = edi;
-		e = tvm_set_regs(vm, &r);
-	}
-	if (!e)
-		e = tvm_io_ports(vm, (uint16_t[]){ 0x10, 0x11, 0x12, 0x15 }, 4);
-	if (e) {
-		st_diag("cannot set up the vCPU: %s", strerror(-e));
-		tvm_destroy(vm);
-	}
-	return e;
-}
-
-/* Run to the next exit; for an OUT to PORT return 0 and its data. */
-static int out_to(struct tvm *vm, uint16_t port, uint32_t *data)
-{
-	int x = tvm_run(vm);
-
-	if (x != NHV_EXIT_IO || vm->run->io.direction != NHV_IO_OUT ||
-	    vm->run->io.port != port) {
-		st_diag("expected OUT to port %#x, got exit %d (port %#x)", port, x,
-			x == NHV_EXIT_IO ? vm->run->io.port : 0);
-		return -1;
-	}
-	*data = vm->run->io.data;
-	return 0;
-}
-
 /* The handler's two reports: vector, then its ISR word. */
 static int handled(struct tvm *vm, int vector, uint32_t *isr)
 {
@@ -359,7 +281,7 @@ static void test_regs(void)
 	uint32_t d;
 	size_t i;
 
-	if (prot_vm(&vm, &g_apic_regs, 0, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_regs, 0, 0))
 		return;
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (out_to(&vm, 0x10, &d))
@@ -380,7 +302,7 @@ static void test_oneshot(void)
 	uint32_t d, isr = 0;
 	struct tvm vm;
 
-	if (prot_vm(&vm, &g_apic_oneshot, count, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_oneshot, count, 0))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (out_to(&vm, 0x12, &d))
@@ -429,7 +351,7 @@ static void test_periodic(void)
 	uint32_t d, isr = 1;
 	struct tvm vm;
 
-	if (prot_vm(&vm, &g_apic_periodic, count, n))
+	if (prot_vm(&vm, g_sysfd, &g_apic_periodic, count, n))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_count_isr);
 	handler(&vm, 1, 0x41, &g_apic_isr);
@@ -468,7 +390,7 @@ static void test_deadline(void)
 	uint64_t deadline, at;
 	struct tvm vm;
 
-	if (prot_vm(&vm, &g_apic_deadline, ticks, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_deadline, ticks, 0))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (out_to(&vm, 0x10, &cpuid) || out_to(&vm, 0x10, &lo) ||
@@ -495,7 +417,7 @@ static void test_tpr_masked(void)
 	uint32_t d, isr = 0;
 	struct tvm vm;
 
-	if (prot_vm(&vm, &g_apic_tpr, 0, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_tpr, 0, 0))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (!out_to(&vm, 0x10, &d))
@@ -508,7 +430,7 @@ static void test_tpr_masked(void)
 		st_is(d, 0x77, "the guest continues after the handler");
 	tvm_destroy(&vm);
 
-	if (prot_vm(&vm, &g_apic_masked, 0, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_masked, 0, 0))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (!out_to(&vm, 0x10, &d))
@@ -530,7 +452,7 @@ static void test_ipi(void)
 	size_t i;
 	int x;
 
-	if (prot_vm(&vm, &g_apic_ipi, 0, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_ipi, 0, 0))
 		return;
 	handler(&vm, 0, 0x42, &g_apic_isr);
 	handler(&vm, 1, 0x43, &g_apic_isr);
@@ -599,7 +521,7 @@ static void test_storm(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGUSR1, &sa, NULL);
-	if (prot_vm(&vm, &g_apic_storm, 0, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_storm, 0, 0))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_count_isr);
 	k.target = pthread_self();
@@ -621,7 +543,7 @@ static void test_storm(void)
 	      (unsigned long long)count, (t1 - t0) / 1e6, (unsigned long long)bound);
 	tvm_destroy(&vm);
 	/* The vCPU went away with its timer armed: nhv must still run guests. */
-	if (prot_vm(&vm, &g_apic_regs, 0, 0))
+	if (prot_vm(&vm, g_sysfd, &g_apic_regs, 0, 0))
 		return;
 	st_ok(!out_to(&vm, 0x10, &d), "a new VM runs after one closed with its timer armed");
 	tvm_destroy(&vm);

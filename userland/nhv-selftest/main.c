@@ -533,6 +533,7 @@ int main(int argc, char **argv)
 	test_fail_entry();
 	test_kill();
 	test_lapic(sysfd);
+	test_string_io(sysfd);
 	test_random(sysfd, nrandom);
 	return tap_done();
 }

@@ -2,6 +2,8 @@
 #ifndef NHV_SELFTEST_H
 #define NHV_SELFTEST_H
 
+#include <stdint.h>
+
 /* One TAP stream for the whole program (tap.h keeps its counter per file). */
 int st_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int st_is(long long got, long long want, const char *fmt, ...)
@@ -11,6 +13,15 @@ void st_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void test_bad_ioctls(int sysfd);
 void test_random(int sysfd, int iterations);
 void test_lapic(int sysfd);
+void test_string_io(int sysfd);
+
+/* protvm.c: flat 32-bit protected-mode guests with an IDT. */
+struct tvm;
+struct guest;
+int prot_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t esi,
+	    uint32_t edi);
+void handler(struct tvm *vm, int slot, int vector, const struct guest *g);
+int out_to(struct tvm *vm, uint16_t port, uint32_t *data);
 int run_bench(int sysfd, int iterations, int use_kvm);
 
 #endif

@@ -144,7 +144,7 @@ struct nhv_interrupt {
 /* internal.suberror */
 #define NHV_INTERNAL_UNHANDLED	1	/* hardware exit nhv does not handle; data[0] = code */
 #define NHV_INTERNAL_EMULATION	2	/* MMIO instruction nhv cannot decode; data[0] = rip */
-#define NHV_INTERNAL_STRING_IO	3	/* INS/OUTS to a user-space port; data[0] = port */
+#define NHV_INTERNAL_STRING_IO	3	/* INS/OUTS element not in guest RAM; data[0] = port, [1] = address */
 #define NHV_INTERNAL_DOUBLE_FAULT_LOOP 4 /* exception while delivering an exception */
 
 #define NHV_IO_IN		0
