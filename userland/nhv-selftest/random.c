@@ -2,7 +2,8 @@
  * random.c - random bytes as guest code, in real, protected and long mode,
  * with random registers and random injected interrupts.  Whatever the guest
  * does, the vCPU must end in an orderly exit (or be interrupted by our
- * timer), and nhv must still run a good guest afterwards.
+ * timer), and nhv must still run a good guest afterwards.  The vCPU is kept
+ * from run to run, so APIC state (timers armed by random code) carries over.
  */
 #include <errno.h>
 #include <signal.h>
@@ -75,6 +76,13 @@ void test_random(int sysfd, int iterations)
 		for (j = 0; j < 16; j++)
 			if (j != NHV_RSP)
 				r.gpr[j] = rng();
+		/* Half the runs aim registers at the local APIC's registers. */
+		for (j = 0; j < 4 && rng() % 2; j++) {
+			int k = rng() % 16;
+
+			if (k != NHV_RSP)
+				r.gpr[k] = 0xfee00000u + (rng() & 0x3ff);
+		}
 		tvm_set_regs(&vm, &r);
 		if (rng() % 4 == 0) {
 			struct nhv_interrupt in = { 32 + rng() % 224, 0 };
@@ -88,7 +96,7 @@ void test_random(int sysfd, int iterations)
 				vm.run->io.data = (uint32_t)rng();
 			} else if (x == NHV_EXIT_MMIO) {
 				vm.run->mmio.data = rng();
-			} else {
+			} else if (x != NHV_EXIT_IPI) {
 				break;
 			}
 		}
