@@ -90,7 +90,7 @@ iso: $(ISO)
 run: $(ISO)
 	tools/qemu-vmware-host/qemu-vmware-host --iso $(ISO)
 
-check: $(PROGRAMS) $(UNIT_TESTS) $(FUZZERS) $(ISO)
+check: $(PROGRAMS) $(UNIT_TESTS) $(FUZZERS) $(ISO) $(CHECK_DEPS)
 	NHV_BUILD=$(abspath $(B)) NHV_ISO=$(abspath $(ISO)) KVER=$(KVER) prove -r tests
 
 bench: $(ISO)

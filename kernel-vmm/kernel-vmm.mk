@@ -38,3 +38,25 @@ $(B)/modules/nhv.ko: $(KVMM_SRCS) kernel-vmm/kernel-vmm.mk $(KVMM_HDR)/.ok
 	$(MAKE) -C $(KVMM_KSRC) M=$(abspath $(KVMM_OBJ)) modules
 	cp $(KVMM_OBJ)/nhv.ko $@
 
+
+# checkpatch.pl, the kernel's style checker, is in no header package: take it
+# (with its spelling and const-struct lists) from Debian's linux-source
+# tarball.  tests/kernel-vmm/checkpatch.t runs it over kernel-vmm/.
+KVMM_CHECKPATCH := $(B)/checkpatch/checkpatch.pl
+CHECK_DEPS += $(KVMM_CHECKPATCH)
+
+$(KVMM_CHECKPATCH): | $(DEPS_STAMP)
+	@mkdir -p $(B)/deb
+	cd $(B)/deb && { ls linux-source-6.1_*.deb >/dev/null 2>&1 || \
+		apt-get download linux-source-6.1 2>&1 | \
+		grep -v '^W: Download is performed unsandboxed' >&2 || true; }
+	@ls $(B)/deb/linux-source-6.1_*.deb >/dev/null 2>&1 || \
+		{ echo "kernel-vmm: cannot download linux-source-6.1 (for checkpatch.pl)" >&2; exit 1; }
+	rm -rf $(B)/checkpatch.tmp && mkdir -p $(B)/checkpatch.tmp
+	dpkg-deb --fsys-tarfile $$(ls $(B)/deb/linux-source-6.1_*.deb | head -n 1) | \
+		tar -xO --wildcards '*/linux-source-6.1.tar.xz' | \
+		tar -xJ -C $(B)/checkpatch.tmp --strip-components=2 --wildcards \
+			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch'
+	test -x $(B)/checkpatch.tmp/checkpatch.pl
+	rm -rf $(B)/checkpatch && mv $(B)/checkpatch.tmp $(B)/checkpatch

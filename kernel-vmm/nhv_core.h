@@ -263,7 +263,8 @@ int nhv_lapic_pending(struct nhv_vcpu *v);
 void nhv_lapic_accept(struct nhv_vcpu *v, int vec);
 void nhv_lapic_set_irr(struct nhv_vcpu *v, int vec);
 
-/* svm.c */
+/* svm.c, svm_entry.S */
+void nhv_svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);
 const struct nhv_ops *nhv_svm_probe(void);
 void nhv_svm_release(void);
 

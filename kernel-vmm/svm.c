@@ -181,8 +181,6 @@ static u32 svm_nr_asids;
 static bool svm_flush_by_asid, svm_nrips;
 static struct page *svm_iopm, *svm_msrpm;
 
-void nhv_svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);
-
 static u64 page_pa(struct page *p)
 {
 	return __sme_set(page_to_phys(p));

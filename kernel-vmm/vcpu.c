@@ -195,6 +195,7 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 		 * the kick waits, pending, until guest mode takes it.
 		 */
 		WRITE_ONCE(v->cpu, smp_processor_id());
+		/* Pairs with the barrier in nhv_vcpu_kick. */
 		smp_mb();
 		nhv_inject_pending(v);
 		nhv_ops->run(v, &e);
@@ -223,9 +224,10 @@ void nhv_vcpu_kick(struct nhv_vcpu *v)
 	int cpu;
 
 	wake_up_interruptible(&v->wq);
+	/* Event set before v->cpu is read; pairs with the run loop's barrier. */
 	smp_mb();
 	cpu = READ_ONCE(v->cpu);
-	if (cpu >= 0 && cpu != raw_smp_processor_id())
+	if (cpu >= 0 && cpu != raw_smp_processor_id() && cpu_online(cpu))
 		smp_send_reschedule(cpu);
 }
 

@@ -45,6 +45,7 @@ void nhv_vm_put(struct nhv_vm *vm)
 /* Slots never change once set: a lockless lookup is safe. */
 struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa)
 {
+	/* Pairs with the release in nhv_set_memory: the slot is complete. */
 	u32 used = smp_load_acquire(&vm->nslots_used);
 	int i;
 
@@ -151,6 +152,7 @@ static int nhv_set_memory(struct nhv_vm *vm, const void __user *up)
 	r = nhv_pt_map_slot(vm, s);
 	if (r)
 		goto unpin;
+	/* Publish the slot only once it is filled in and mapped. */
 	smp_store_release(&vm->nslots_used, vm->nslots_used | BIT(m.slot));
 	mutex_unlock(&vm->lock);
 	return 0;
