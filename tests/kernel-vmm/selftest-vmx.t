@@ -70,7 +70,7 @@ if ! grub-mkrescue -o "$work/vmx.iso" "$work/iso" --modules="linux normal serial
 fi
 
 NHV_ISO="$work/vmx.iso"
-vm_start_bochs
+vm_start_bochs "cpu: count=2"
 vm_wait_for '=== nhv-vmx: END' 2400
 if tr -d '\r' < "$(vm_log)" | grep -q '=== nhv-vmx: rmmod rc='; then
 	echo "ok 1 - Bochs (VMX) boots the test ISO and runs the selftest to the end"
