@@ -49,6 +49,8 @@
  * tlb_spin:  chunks of R11 CPUIDs (exits handled in the kernel), each
  *            checking TLB_LA against R14D; R15 counts them, reported on 0x10
  *            after each chunk; a wrong value goes to port 0x11.
+ * tlb_dr:    set DR0 (an address it never touches) and DR7 (L0 enabled),
+ *            then report DR0 (0x10) and DR7 (0x11), forever.
  */
 __asm__(".pushsection .rodata\n"
 	".code64\n"
@@ -85,9 +87,20 @@ __asm__(".pushsection .rodata\n"
 	"   cli\n"
 	"   hlt\n"
 	"tlb_spin_e:\n"
+	"tlb_dr_s:\n"
+	"   mov $0x11110000, %eax\n"
+	"   mov %rax, %db0\n"
+	"   mov $0x401, %eax\n"
+	"   mov %rax, %db7\n"
+	"1: mov %db0, %rax\n"
+	"   out %eax, $0x10\n"
+	"   mov %db7, %rax\n"
+	"   out %eax, $0x11\n"
+	"   jmp 1b\n"
+	"tlb_dr_e:\n"
 	".popsection\n");
 extern const unsigned char tlb_read_s[], tlb_read_e[], tlb_flip_s[],
-	tlb_flip_e[], tlb_spin_s[], tlb_spin_e[];
+	tlb_flip_e[], tlb_spin_s[], tlb_spin_e[], tlb_dr_s[], tlb_dr_e[];
 
 struct tlb_cpu {
 	int fd;
@@ -310,6 +323,33 @@ static void tlb_migrate_between_runs(int sysfd, int ncpu, const int *cpus)
 	tvm_destroy(&vm);
 }
 
+/* (b) The guest's debug registers stay its own across runs and CPUs. */
+static void tlb_debug_regs(int sysfd, int ncpu, const int *cpus)
+{
+	struct tlb_cpu c;
+	struct tvm vm;
+	uint32_t want;
+	int i, x, bad = 0;
+
+	if (tlb_vm(&vm, sysfd, tlb_dr_s, tlb_dr_e, 0))
+		return;
+	c.fd = vm.cpufd;
+	c.run = vm.run;
+	for (i = 0; i < ROUNDS && !bad; i++) {
+		pin(cpus[i % ncpu]);
+		x = run_cpu(&c);
+		want = c.run->io.port == 0x10 ? 0x11110000 : 0x401;
+		if (x != NHV_EXIT_IO || c.run->io.data != want) {
+			st_diag("run %d: exit %d port %#x: %#x, expected %#x", i, x,
+				c.run->io.port, c.run->io.data, want);
+			bad = 1;
+		}
+	}
+	st_ok(!bad, "the guest's DR0 and DR7 keep their values across %d runs on %d CPUs",
+	      i, ncpu);
+	tvm_destroy(&vm);
+}
+
 struct mover {
 	pid_t tid;
 	int ncpu;
@@ -468,6 +508,7 @@ void test_tlb(int sysfd)
 	tlb_two_vms(sysfd, cpus[0]);
 	tlb_two_vcpus(sysfd, cpus[ncpu - 1]);
 	tlb_migrate_between_runs(sysfd, ncpu, cpus);
+	tlb_debug_regs(sysfd, ncpu, cpus);
 	sched_setaffinity(0, sizeof(all), &all);
 	tlb_migrate_in_run(sysfd, ncpu, cpus);
 	sched_setaffinity(0, sizeof(all), &all);
