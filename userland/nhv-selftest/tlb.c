@@ -447,12 +447,12 @@ static void tlb_migrate_in_run(int sysfd, int ncpu, const int *cpus)
 	tvm_destroy(&vm);
 }
 
-/* The CPU offers VPIDs: "vpid" among /proc/cpuinfo's "vmx flags". */
+/* "vpid" among /proc/cpuinfo's "vmx flags": 1 offered, 0 not, -1 unknown. */
 static int cpu_has_vpid(void)
 {
 	char line[4096];
 	FILE *f = fopen("/proc/cpuinfo", "r");
-	int yes = 0;
+	int yes = -1;
 
 	if (!f)
 		return -1;
