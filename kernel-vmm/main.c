@@ -14,6 +14,8 @@
 #include <linux/syscore_ops.h>
 #include <linux/reboot.h>
 #include <linux/percpu.h>
+#include <linux/delay.h>
+#include <linux/spinlock.h>
 #include <asm/fpu/xcr.h>
 #include "nhv_core.h"
 
@@ -23,6 +25,58 @@ u64 nhv_host_xcr0;
 static DEFINE_PER_CPU(bool, nhv_cpu_on);
 static enum cpuhp_state nhv_hp_state;
 static bool nhv_rebooting;
+
+/*
+ * Threads using the extension from process context (NHV_RUN and the vCPU
+ * ioctls and set-up that touch a VMCS/VMCB), and every vCPU, so that the
+ * reboot notifier can stop them before it turns the extension off: a
+ * VMREAD or VMRUN after VMXOFF / EFER.SVME=0 would be #UD in L1.
+ */
+static atomic_t nhv_hw_users = ATOMIC_INIT(0);
+static LIST_HEAD(nhv_vcpu_list);
+static DEFINE_SPINLOCK(nhv_vcpu_list_lock);
+
+int nhv_hw_enter(void)
+{
+	atomic_inc(&nhv_hw_users);
+	/* Pairs with the barrier in nhv_reboot. */
+	smp_mb__after_atomic();
+	if (READ_ONCE(nhv_rebooting)) {
+		atomic_dec(&nhv_hw_users);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+void nhv_hw_exit(void)
+{
+	atomic_dec(&nhv_hw_users);
+}
+
+bool nhv_stopping(void)
+{
+	return READ_ONCE(nhv_rebooting);
+}
+
+/* For IPI handlers of the backends: is the extension enabled on this CPU? */
+bool nhv_cpu_is_on(void)
+{
+	return this_cpu_read(nhv_cpu_on);
+}
+
+void nhv_vcpu_list_add(struct nhv_vcpu *v)
+{
+	spin_lock(&nhv_vcpu_list_lock);
+	list_add(&v->node, &nhv_vcpu_list);
+	spin_unlock(&nhv_vcpu_list_lock);
+}
+
+void nhv_vcpu_list_del(struct nhv_vcpu *v)
+{
+	spin_lock(&nhv_vcpu_list_lock);
+	list_del(&v->node);
+	spin_unlock(&nhv_vcpu_list_lock);
+}
 
 static int nhv_cpu_on_this(void)
 {
@@ -88,7 +142,24 @@ static struct syscore_ops nhv_syscore_ops = {
  */
 static int nhv_reboot(struct notifier_block *nb, unsigned long code, void *p)
 {
-	nhv_rebooting = true;
+	struct nhv_vcpu *v;
+	int ms;
+
+	WRITE_ONCE(nhv_rebooting, true);
+	/* Pairs with the barrier in nhv_hw_enter. */
+	smp_mb();
+	/* vCPUs in NHV_RUN notice the flag at their next loop (or wake-up). */
+	spin_lock(&nhv_vcpu_list_lock);
+	list_for_each_entry(v, &nhv_vcpu_list, node)
+		nhv_vcpu_kick(v);
+	spin_unlock(&nhv_vcpu_list_lock);
+	for (ms = 0; atomic_read(&nhv_hw_users) && ms < 2000; ms += 20)
+		msleep(20);
+	if (atomic_read(&nhv_hw_users)) {
+		pr_warn("reboot: %d vCPU thread(s) still in the extension; leaving %s on\n",
+			atomic_read(&nhv_hw_users), nhv_ops->name);
+		return NOTIFY_OK;
+	}
 	on_each_cpu(nhv_cpu_off_ipi, NULL, 1);
 	return NOTIFY_OK;
 }

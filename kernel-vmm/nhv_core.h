@@ -204,9 +204,18 @@ struct nhv_vcpu {
 	u64 pending_ins_lin;
 	struct nhv_event exc;		/* exception to raise at next entry */
 	struct nhv_lapic lapic;
+	struct list_head node;		/* on main.c's list of all vCPUs */
 	struct preempt_notifier pn;	/* vcpu_load/vcpu_put while in NHV_RUN */
 	void *backend;
 };
+
+/* main.c */
+int nhv_hw_enter(void);
+void nhv_hw_exit(void);
+bool nhv_stopping(void);
+bool nhv_cpu_is_on(void);
+void nhv_vcpu_list_add(struct nhv_vcpu *v);
+void nhv_vcpu_list_del(struct nhv_vcpu *v);
 
 /* vm.c */
 long nhv_create_vm(void);
@@ -268,7 +277,9 @@ void nhv_svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);
 const struct nhv_ops *nhv_svm_probe(void);
 void nhv_svm_release(void);
 
-/* vmx.c */
+/* vmx.c, vmx_entry.S */
+int nhv_vmx_launch(u64 *gprs, u64 *host_rsp, bool resume);
+extern const char nhv_vmx_exit[];
 const struct nhv_ops *nhv_vmx_probe(void);
 void nhv_vmx_release(void);
 

@@ -29,7 +29,8 @@ static bool nhv_irr_pending(struct nhv_vcpu *v)
 static bool nhv_wake_pending(struct nhv_vcpu *v)
 {
 	return nhv_irr_pending(v) || nhv_lapic_pending(v) >= 0 ||
-	       atomic_read(&v->nmi_pending) || signal_pending(current);
+	       atomic_read(&v->nmi_pending) || signal_pending(current) ||
+	       nhv_stopping();
 }
 
 void nhv_vcpu_halt(struct nhv_vcpu *v)
@@ -178,6 +179,10 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 			r = -EINTR;
 			break;
 		}
+		if (nhv_stopping()) {		/* the host reboots */
+			r = -EBUSY;
+			break;
+		}
 		cond_resched();
 
 		preempt_disable();
@@ -270,6 +275,10 @@ static long nhv_vcpu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 
 	if (mutex_lock_killable(&v->lock))
 		return -EINTR;
+	if (nhv_hw_enter()) {
+		mutex_unlock(&v->lock);
+		return -EBUSY;
+	}
 	switch (cmd) {
 	case NHV_RUN:
 		r = arg ? -EINVAL : nhv_vcpu_run(v);
@@ -317,6 +326,7 @@ static long nhv_vcpu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		r = -ENOTTY;
 		break;
 	}
+	nhv_hw_exit();
 	mutex_unlock(&v->lock);
 	return r;
 }
@@ -348,6 +358,7 @@ static void nhv_vcpu_free(struct nhv_vcpu *v)
 {
 	struct nhv_vm *vm = v->vm;
 
+	nhv_vcpu_list_del(v);
 	nhv_lapic_destroy(v);
 	nhv_ops->vcpu_destroy(v);
 	fpu_free_guest_fpstate(&v->fpu);
@@ -410,9 +421,14 @@ long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id)
 	if (!fpu_alloc_guest_fpstate(&v->fpu))
 		goto fail_run;
 	nhv_lapic_init(v);
-	r = nhv_ops->vcpu_init(v);
+	r = nhv_hw_enter();
 	if (r)
 		goto fail_fpu;
+	r = nhv_ops->vcpu_init(v);
+	nhv_hw_exit();
+	if (r)
+		goto fail_fpu;
+	nhv_vcpu_list_add(v);
 	kref_get(&vm->ref);
 	r = anon_inode_getfd("nhv-vcpu", &nhv_vcpu_fops, v, O_RDWR | O_CLOEXEC);
 	if (r < 0) {

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmx.c - the Intel VMX backend: VMXON, the VMCS, VMLAUNCH, exit decoding,
- * EPT.  Section numbers are Intel SDM vol. 3 (325384).
+ * vmx.c - the Intel VMX backend: VMXON, the VMCS, VMLAUNCH/VMRESUME, exit
+ * decoding, EPT, VPIDs.  Section numbers are Intel SDM vol. 3 (325384;
+ * 25 VMCS, 26 non-root operation, 27 VM entry, 28 VM exit, 29 EPT/VPID).
  *
- * Every run loads the vCPU's VMCS (VMPTRLD), writes this CPU's host state,
- * enters with VMLAUNCH and VMCLEARs the VMCS again before interrupts come
- * back.  A VMCS is therefore never active on a CPU between runs, which makes
- * vCPU migration and CPU hotplug trivial, at the price of a VMPTRLD/VMCLEAR
- * pair per exit.  State the core asks for between runs is read the same way.
+ * A vCPU's VMCS is current on a CPU from vcpu_load to vcpu_put: while its
+ * thread is in NHV_RUN and on that CPU.  vcpu_put VMCLEARs it, so no VMCS is
+ * ever active on a CPU the thread has left: migration needs no IPI, and CPU
+ * hotplug and suspend find nothing to clear.  The first entry after a load
+ * is a VMLAUNCH, the next ones VMRESUME.  The syscall MSRs hold the guest's
+ * values from load to put; each entry writes only the VMCS fields that
+ * changed.  State the core asks for between runs is read by loading the
+ * VMCS briefly (VMPTRLD, then VMCLEAR).
  */
 #define pr_fmt(fmt) "nhv: " fmt
 
@@ -16,6 +20,7 @@
 #include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/percpu.h>
+#include <linux/idr.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -30,6 +35,7 @@
 
 /* VMCS field encodings, appendix B. */
 enum {
+	F_VPID = 0x0000,
 	F_GUEST_ES_SEL = 0x0800, F_HOST_ES_SEL = 0x0c00, F_HOST_CS_SEL = 0x0c02,
 	F_HOST_SS_SEL = 0x0c04, F_HOST_DS_SEL = 0x0c06, F_HOST_FS_SEL = 0x0c08,
 	F_HOST_GS_SEL = 0x0c0a, F_HOST_TR_SEL = 0x0c0c,
@@ -76,12 +82,14 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define PROC_HLT		BIT(7)
 #define PROC_MWAIT		BIT(10)
 #define PROC_NMI_WINDOW		BIT(22)
+#define PROC_MOV_DR		BIT(23)
 #define PROC_UNCOND_IO		BIT(24)
 #define PROC_MSR_BITMAP		BIT(28)
 #define PROC_MONITOR		BIT(29)
 #define PROC_SECONDARY		BIT(31)
 #define PROC2_EPT		BIT(1)
 #define PROC2_RDTSCP		BIT(3)
+#define PROC2_VPID		BIT(5)
 #define PROC2_WBINVD		BIT(6)
 #define PROC2_UNRESTRICTED	BIT(7)
 #define PROC2_INVPCID		BIT(12)
@@ -118,6 +126,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define X_VMCALL		18
 #define X_VMXON			27
 #define X_CR			28
+#define X_DR			29
 #define X_IO			30
 #define X_RDMSR			31
 #define X_WRMSR			32
@@ -132,6 +141,17 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define X_PREEMPT_TIMER		52
 #define X_ENTRY_FAILED		BIT(31)
 
+/*
+ * Guest MSRs the VMCS does not switch, in the CPU while the vCPU is loaded
+ * (see vmx_vcpu_load).  The guest reads all of them and writes
+ * KernelGSbase without an exit; writes of the others exit (vmx_set_msr).
+ */
+static const u32 vmx_msrs[] = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
+};
+#define VMX_NR_MSRS	ARRAY_SIZE(vmx_msrs)
+#define VMX_KGS		4		/* index of MSR_KERNEL_GS_BASE */
+
 struct vmx_vcpu {
 	u32 *vmcs;
 	u64 vmcs_pa;
@@ -140,22 +160,47 @@ struct vmx_vcpu {
 	u32 entry_intr, entry_err;	/* event to inject at the next entry */
 	u32 entry_insn_len;
 	bool irq_window, nmi_window;
-	u64 star, lstar, cstar, sfmask, kernel_gs_base, dr6, cr2;
+	bool dr_active;			/* guest DR0-3/DR6 switched at entries */
+	u64 dr6, cr2;
+	u32 proc;			/* PROC_CTL without the window bits */
+	u16 vpid;			/* 0: none, entries and exits flush */
+	/* Guest values; msr[VMX_KGS] is stale while loaded (no exit). */
+	u64 msr[VMX_NR_MSRS];
+
+	/* From vcpu_load to vcpu_put. */
+	int cpu;			/* the VMCS is current here, or -1 */
+	int last_cpu;			/* loaded there last (VPID flush) */
+	bool launched;			/* next entry is a VMRESUME */
+	bool exited;			/* host GDTR/IDTR/TR, segments to restore */
+	u64 host_msr[VMX_NR_MSRS];
+	u64 host_debugctl;
+	struct desc_ptr host_gdt, host_idt;
+	u16 host_ds, host_es, host_fs, host_gs;
+
+	/* What the VMCS holds, so that unchanged fields are not rewritten. */
+	int host_cpu;			/* whose per-CPU host state, or -1 */
+	u64 host_cr3, host_cr4, host_fs_base, host_rsp;
+	u64 vmcs_rip, vmcs_rsp, vmcs_rflags;
+	u32 vmcs_interruptibility, vmcs_entry_intr, vmcs_proc;
 };
 
 struct vmx_cpu {
 	struct page *vmxon;
+	struct vmx_vcpu *loaded;	/* whose VMCS is current here */
 };
 
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpus);
+static DEFINE_IDA(vmx_vpids);
 static u32 vmx_revision;
 static u32 vmx_pin, vmx_proc, vmx_proc2, vmx_exit, vmx_entry;
 static u32 vmx_preempt_ticks;
 static u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
+static unsigned long vmx_invvpid_type;
+static bool vmx_lazy_dr;
 static struct page *vmx_msr_bitmap;
 
-int nhv_vmx_launch(u64 *gprs);
-extern const char nhv_vmx_exit[];
+#define VMX_MAX_VPID	0xffff
+
 
 static inline struct vmx_vcpu *to_vmx(struct nhv_vcpu *v)
 {
@@ -186,20 +231,43 @@ static inline void vmclear(u64 pa)
 	asm volatile("vmclear %0" : : "m"(pa) : "cc", "memory");
 }
 
-/* Access to a vCPU's VMCS from outside a run. */
-static void vmcs_get(struct nhv_vcpu *v)
+/* INVVPID (31.3): this VPID's linear and combined mappings, or all VPIDs'. */
+static void vmx_flush_vpid(u16 vpid)
 {
-	preempt_disable();
-	vmptrld(to_vmx(v)->vmcs_pa);
+	struct { u64 vpid, addr; } desc = { vpid, 0 };
+
+	asm volatile("invvpid %0, %1" : : "m"(desc), "r"(vmx_invvpid_type)
+		     : "cc", "memory");
 }
 
-static void vmcs_put(struct nhv_vcpu *v)
+/*
+ * Guest-state access from the core.  In NHV_RUN the vCPU is loaded on this
+ * CPU and the VMCS is used as it is (loading it again would VMCLEAR it under
+ * the run); between runs it is loaded just for the access.
+ */
+static bool vmcs_get(struct nhv_vcpu *v)
 {
-	vmclear(to_vmx(v)->vmcs_pa);
+	preempt_disable();
+	if (this_cpu_read(vmx_cpus.loaded) == to_vmx(v))
+		return false;
+	vmptrld(to_vmx(v)->vmcs_pa);
+	return true;
+}
+
+static void vmcs_put(struct nhv_vcpu *v, bool borrowed)
+{
+	struct vmx_vcpu *loaded = this_cpu_read(vmx_cpus.loaded);
+
+	if (borrowed) {
+		vmclear(to_vmx(v)->vmcs_pa);
+		/* Cannot happen (it would be another thread's), but be exact. */
+		if (loaded)
+			vmptrld(loaded->vmcs_pa);
+	}
 	preempt_enable();
 }
 
-/* 24.4.1 access rights: the ABI's VMCB layout with G/DB/L/AVL moved up 4 bits. */
+/* 25.4.1 access rights: the ABI's VMCB layout with G/DB/L/AVL moved up 4 bits. */
 static u32 ar_from_attrib(u16 attrib, bool may_be_unusable)
 {
 	u32 ar = (attrib & 0xff) | ((u32)(attrib & 0xf00) << 4);
@@ -234,7 +302,7 @@ static void seg_read(int seg, struct nhv_segment *s)
 }
 
 /*
- * CR0 and CR4 as the CPU must hold them (23.8, A.7, A.8): the fixed bits
+ * CR0 and CR4 as the CPU must hold them (24.8, A.7, A.8): the fixed bits
  * set, except PE and PG with unrestricted guest.  The guest sees its own
  * values through the read shadows; the bits nhv owns exit on writes.
  */
@@ -256,7 +324,7 @@ static u64 cr0_owned(void)
 	       X86_CR0_CD | X86_CR0_NW;
 }
 
-/* PAE paging without long mode: VM entry loads PDPTEs from the VMCS (28.3.3.3). */
+/* PAE paging without long mode: VM entry loads PDPTEs from the VMCS (27.3.2.4). */
 static void load_pdptrs(struct nhv_vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer)
 {
 	u64 pdpte[4] = { 0 };
@@ -283,8 +351,8 @@ static void set_efer_loaded(u64 efer)
 static void vmx_set_sregs(struct nhv_vcpu *v, const struct nhv_sregs *s)
 {
 	struct vmx_vcpu *x = to_vmx(v);
+	bool b = vmcs_get(v);
 
-	vmcs_get(v);
 	seg_write(SEG_CS, &s->cs);
 	seg_write(SEG_DS, &s->ds);
 	seg_write(SEG_ES, &s->es);
@@ -307,14 +375,14 @@ static void vmx_set_sregs(struct nhv_vcpu *v, const struct nhv_sregs *s)
 	vmwrite(F_GUEST_CR3, s->cr3);
 	set_efer_loaded(s->efer);
 	load_pdptrs(v, s->cr0, s->cr3, s->cr4, s->efer);
-	vmcs_put(v);
+	vmcs_put(v, b);
 }
 
 static void vmx_get_sregs(struct nhv_vcpu *v, struct nhv_sregs *s)
 {
 	struct vmx_vcpu *x = to_vmx(v);
+	bool b = vmcs_get(v);
 
-	vmcs_get(v);
 	seg_read(SEG_CS, &s->cs);
 	seg_read(SEG_DS, &s->ds);
 	seg_read(SEG_ES, &s->es);
@@ -331,108 +399,113 @@ static void vmx_get_sregs(struct nhv_vcpu *v, struct nhv_sregs *s)
 	s->cr4 = x->cr4;
 	s->cr3 = vmread(F_GUEST_CR3);
 	s->efer = vmread(F_GUEST_EFER);
-	vmcs_put(v);
+	vmcs_put(v, b);
 	s->cr2 = x->cr2;
 }
 
 static u64 vmx_get_efer(struct nhv_vcpu *v)
 {
-	u64 efer;
+	bool b = vmcs_get(v);
+	u64 efer = vmread(F_GUEST_EFER);
 
-	vmcs_get(v);
-	efer = vmread(F_GUEST_EFER);
-	vmcs_put(v);
+	vmcs_put(v, b);
 	return efer;
 }
 
 static void vmx_set_efer(struct nhv_vcpu *v, u64 efer)
 {
-	vmcs_get(v);
+	bool b = vmcs_get(v);
+
 	/* LMA follows CR0.PG and EFER.LME; a write does not change it. */
 	efer = (efer & ~EFER_LMA) | (vmread(F_GUEST_EFER) & EFER_LMA);
 	set_efer_loaded(efer);
-	vmcs_put(v);
+	vmcs_put(v, b);
 }
 
 static u64 vmx_get_pat(struct nhv_vcpu *v)
 {
-	u64 pat;
+	bool b = vmcs_get(v);
+	u64 pat = vmread(F_GUEST_PAT);
 
-	vmcs_get(v);
-	pat = vmread(F_GUEST_PAT);
-	vmcs_put(v);
+	vmcs_put(v, b);
 	return pat;
 }
 
 static void vmx_set_pat(struct nhv_vcpu *v, u64 pat)
 {
-	vmcs_get(v);
+	bool b = vmcs_get(v);
+
 	vmwrite(F_GUEST_PAT, pat);
-	vmcs_put(v);
+	vmcs_put(v, b);
 }
 
 static u64 vmx_get_cr(struct nhv_vcpu *v, int cr)
 {
 	u64 val;
+	bool b;
 
 	if (cr == 0)
 		return to_vmx(v)->cr0;
 	if (cr == 4)
 		return to_vmx(v)->cr4;
-	vmcs_get(v);
+	b = vmcs_get(v);
 	val = vmread(F_GUEST_CR3);
-	vmcs_put(v);
+	vmcs_put(v, b);
 	return val;
 }
 
 static void vmx_get_cs(struct nhv_vcpu *v, struct nhv_segment *cs)
 {
-	vmcs_get(v);
+	bool b = vmcs_get(v);
+
 	seg_read(SEG_CS, cs);
-	vmcs_put(v);
+	vmcs_put(v, b);
 }
 
-/* Guest MSRs the VMCS does not switch: the syscall ones and KernelGSbase. */
-static u64 *vmx_swapped_msr(struct vmx_vcpu *x, u32 msr)
+static int vmx_msr_index(u32 msr)
 {
-	switch (msr) {
-	case MSR_STAR:
-		return &x->star;
-	case MSR_LSTAR:
-		return &x->lstar;
-	case MSR_CSTAR:
-		return &x->cstar;
-	case MSR_SYSCALL_MASK:
-		return &x->sfmask;
-	case MSR_KERNEL_GS_BASE:
-		return &x->kernel_gs_base;
-	default:
-		return NULL;
-	}
+	int i;
+
+	for (i = 0; i < VMX_NR_MSRS; i++)
+		if (vmx_msrs[i] == msr)
+			return i;
+	return -1;
 }
 
+/* While the vCPU is loaded on this CPU, the CPU holds the guest's values. */
 static int vmx_get_msr(struct nhv_vcpu *v, u32 msr, u64 *val)
 {
-	u64 *p = vmx_swapped_msr(to_vmx(v), msr);
+	struct vmx_vcpu *x = to_vmx(v);
+	int i = vmx_msr_index(msr);
 
-	if (!p)
+	if (i < 0)
 		return 1;
-	*val = *p;
+	preempt_disable();
+	if (this_cpu_read(vmx_cpus.loaded) == x)
+		rdmsrl(msr, x->msr[i]);
+	*val = x->msr[i];
+	preempt_enable();
 	return 0;
 }
 
 static int vmx_set_msr(struct nhv_vcpu *v, u32 msr, u64 val)
 {
-	u64 *p = vmx_swapped_msr(to_vmx(v), msr);
+	struct vmx_vcpu *x = to_vmx(v);
+	int i = vmx_msr_index(msr), r = 0;
 
-	/* Addresses must be canonical, or the WRMSR on entry would fault. */
-	if (!p || (msr != MSR_STAR && msr != MSR_SYSCALL_MASK &&
-		   (s64)(val << 16) >> 16 != (s64)val))
+	/* Addresses must be canonical and SFMASK's upper half zero (#GP). */
+	if (i < 0 || (msr != MSR_STAR && msr != MSR_SYSCALL_MASK &&
+		      (s64)(val << 16) >> 16 != (s64)val))
 		return 1;
 	if (msr == MSR_SYSCALL_MASK && (val >> 32))
 		return 1;
-	*p = val;
-	return 0;
+	preempt_disable();
+	if (this_cpu_read(vmx_cpus.loaded) == x)
+		r = wrmsrl_safe(msr, val);
+	if (!r)
+		x->msr[i] = val;
+	preempt_enable();
+	return r ? 1 : 0;
 }
 
 static bool vmx_interruptible(struct nhv_vcpu *v)
@@ -455,13 +528,13 @@ static bool vmx_event_queued(struct nhv_vcpu *v)
 	return to_vmx(v)->entry_intr & INTR_VALID;
 }
 
-/* 26.6: VM-entry interruption-information. */
+/* 27.6: VM-entry interruption-information. */
 static void vmx_queue_event(struct nhv_vcpu *v, const struct nhv_event *ev)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 
 	x->entry_intr = ev->vector | ((u32)ev->type << 8) | INTR_VALID;
-	/* Real mode pushes no error code; VM entry insists (26.2.1.3). */
+	/* Real mode pushes no error code; VM entry insists (27.2.1.3). */
 	if (ev->has_error && (x->cr0 & X86_CR0_PE)) {
 		x->entry_intr |= INTR_ERR_VALID;
 		x->entry_err = ev->error;
@@ -485,7 +558,7 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 	int cr = qual & 15, gpr = (qual >> 8) & 15;
-	u64 val = gpr == NHV_RSP ? vmread(F_GUEST_RSP) : v->regs.gpr[gpr];
+	u64 val = v->regs.gpr[gpr];
 	u64 efer = vmread(F_GUEST_EFER);
 
 	e->kind = NHV_X_NONE;
@@ -532,24 +605,35 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 		vmwrite(F_GUEST_CR4, cr4_actual(val));
 	}
 	load_pdptrs(v, x->cr0, vmread(F_GUEST_CR3), x->cr4, efer);
+	/* The new RIP ends any STI/MOV SS shadow at entry (vmx_run). */
 	v->regs.rip += vmread(F_EXIT_INSN_LEN);
-	vmwrite(F_GUEST_INTERRUPTIBILITY,
-		vmread(F_GUEST_INTERRUPTIBILITY) & ~(BLOCK_STI | BLOCK_MOV_SS));
 }
 
-static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
+/*
+ * The first guest access to a debug register (MOV-DR exiting, 26.1.3): from
+ * now on DR0-3 and DR6 are switched at every entry; the access is executed
+ * again without exiting.
+ */
+static void vmx_dr_exit(struct vmx_vcpu *x, struct nhv_exit *e)
 {
-	u32 reason = vmread(F_EXIT_REASON);
-	u64 qual = vmread(F_EXIT_QUAL);
+	if (!vmx_lazy_dr || x->dr_active) {
+		e->kind = NHV_X_UNHANDLED;
+		return;
+	}
+	x->dr_active = true;
+	x->proc &= ~PROC_MOV_DR;
+	e->kind = NHV_X_NONE;
+}
+
+/* Exit qualification: table 28-1 (#DB), 28-3 (MOV CR), 28-5 (I/O), 28-7 (EPT). */
+static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e, u32 reason)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	u64 qual;
 	u32 intr;
 
 	memset(e, 0, sizeof(*e));
 	e->hw_code = reason;
-	e->info1 = qual;
-	if (reason & X_ENTRY_FAILED) {
-		e->kind = NHV_X_FAIL_ENTRY;
-		return;
-	}
 	switch (reason & 0xffff) {
 	case X_EXCEPTION_NMI:
 		intr = vmread(F_EXIT_INTR);
@@ -564,6 +648,18 @@ static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 		e->has_error = intr & INTR_ERR_VALID;
 		if (e->has_error)
 			e->error = vmread(F_EXIT_INTR_ERR);
+		if (e->vector == X86_TRAP_DB) {
+			/*
+			 * An intercepted #DB leaves DR6 alone (28.1): put its
+			 * causes there as delivery would (B0-3 replaced, BD,
+			 * BS, RTM active low).
+			 */
+			qual = vmread(F_EXIT_QUAL);
+			x->dr6 = (x->dr6 & ~0xfULL) | BIT_ULL(16) |
+				 (qual & (0xf | DR_STEP | BIT(13)));
+			if (qual & BIT(16))
+				x->dr6 &= ~BIT_ULL(16);
+		}
 		break;
 	case X_EXT_INTR:
 	case X_PREEMPT_TIMER:
@@ -589,10 +685,13 @@ static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 		e->kind = NHV_X_SKIP;
 		break;
 	case X_CR:
-		vmx_mov_to_cr(v, qual, e);
+		vmx_mov_to_cr(v, vmread(F_EXIT_QUAL), e);
+		return;
+	case X_DR:
+		vmx_dr_exit(x, e);
 		return;
 	case X_IO:
-		/* Exit qualification, table 28-5. */
+		qual = vmread(F_EXIT_QUAL);
 		e->kind = NHV_X_IO;
 		e->io_size = (qual & 7) + 1;
 		e->io_in = qual & BIT(3);
@@ -609,9 +708,10 @@ static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 		e->kind = NHV_X_XSETBV;
 		break;
 	case X_EPT_VIOLATION:
+		e->info1 = vmread(F_EXIT_QUAL);
 		e->kind = NHV_X_NPF;
 		e->gpa = vmread(F_GUEST_PHYS);
-		e->npf_write = qual & BIT(1);
+		e->npf_write = e->info1 & BIT(1);
 		return;
 	case X_MWAIT:
 	case X_MONITOR:
@@ -620,10 +720,12 @@ static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 		e->kind = NHV_X_UD;
 		return;
 	default:
-		if ((reason & 0xffff) >= X_VMCALL && (reason & 0xffff) <= X_VMXON)
+		if ((reason & 0xffff) >= X_VMCALL && (reason & 0xffff) <= X_VMXON) {
 			e->kind = NHV_X_UD;
-		else
+		} else {
 			e->kind = NHV_X_UNHANDLED;
+			e->info1 = vmread(F_EXIT_QUAL);
+		}
 		return;
 	}
 	if (e->kind != NHV_X_NONE && e->kind != NHV_X_REINJECT &&
@@ -632,8 +734,13 @@ static void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 		e->next_rip = v->regs.rip + vmread(F_EXIT_INSN_LEN);
 }
 
-/* Host state of this CPU, 27.5 and 26.2.2. */
-static void vmx_write_host_state(void)
+/*
+ * This CPU's host state (28.5, checked by 27.2.3), written when the VMCS is
+ * loaded on a CPU other than the one it holds the state of.  Per CPU and
+ * fixed while it is up: GDT, TSS, per-CPU GS base, SYSENTER stack; the
+ * same everywhere: CR0, selectors, IDT, EFER, PAT.
+ */
+static void vmx_write_host_state(struct vmx_vcpu *x, int cpu)
 {
 	struct desc_ptr gdt, idt;
 	struct desc_struct *d;
@@ -647,8 +754,6 @@ static void vmx_write_host_state(void)
 	tr_base = get_desc_base(d) | ((u64)((u32 *)d)[2] << 32);
 
 	vmwrite(F_HOST_CR0, read_cr0());
-	vmwrite(F_HOST_CR3, __read_cr3());
-	vmwrite(F_HOST_CR4, __read_cr4());
 	vmwrite(F_HOST_CS_SEL, __KERNEL_CS);
 	vmwrite(F_HOST_SS_SEL, __KERNEL_DS);
 	vmwrite(F_HOST_DS_SEL, 0);
@@ -656,8 +761,6 @@ static void vmx_write_host_state(void)
 	vmwrite(F_HOST_FS_SEL, 0);
 	vmwrite(F_HOST_GS_SEL, 0);
 	vmwrite(F_HOST_TR_SEL, tr);
-	rdmsrl(MSR_FS_BASE, v);
-	vmwrite(F_HOST_FS_BASE, v);
 	rdmsrl(MSR_GS_BASE, v);
 	vmwrite(F_HOST_GS_BASE, v);
 	vmwrite(F_HOST_TR_BASE, tr_base);
@@ -673,133 +776,274 @@ static void vmx_write_host_state(void)
 	vmwrite(F_HOST_EFER, v);
 	rdmsrl(MSR_IA32_CR_PAT, v);
 	vmwrite(F_HOST_PAT, v);
-	vmwrite(F_HOST_RIP, (unsigned long)nhv_vmx_exit);
+	x->host_cpu = cpu;
+}
+
+/*
+ * The thread enters NHV_RUN or is scheduled in on @cpu (preemption off).
+ *
+ * The guest's STAR, LSTAR, CSTAR, SFMASK and KernelGSbase stay in the CPU
+ * until vcpu_put.  That is safe: kernel mode never uses them.  SYSCALL and
+ * SYSRET only run in user mode, and no user code runs on this CPU before
+ * vcpu_put, which comes on sched-out (before switch_to reads KernelGSbase to
+ * save the user GS base, and before any other task runs) or when NHV_RUN
+ * returns.  Interrupts, exceptions and NMIs taken in kernel mode do not
+ * execute SWAPGS, so they never see KernelGSbase.  Saving and restoring the
+ * host's values here costs a few MSR accesses per load instead of twenty
+ * per exit.
+ *
+ * XCR0 and DR0-3/DR6 are still switched at each entry, interrupts off:
+ * in-kernel FPU use (softirqs, switch_fpu_return) saves with the live XCR0,
+ * and hardware breakpoints may be installed on this CPU by IPI.
+ */
+static void vmx_vcpu_load(struct nhv_vcpu *v, int cpu)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	u64 fs_base;
+	int i;
+
+	vmptrld(x->vmcs_pa);
+	this_cpu_write(vmx_cpus.loaded, x);
+	x->cpu = cpu;
+	x->launched = false;	/* clear since vcpu_put or vcpu_init */
+	x->exited = false;
+	/*
+	 * Linear and combined mappings of this VPID cached here may be stale:
+	 * the guest may have changed its page tables elsewhere, or an earlier
+	 * vCPU had the VPID (last_cpu starts at -1).  29.4.3.3.
+	 */
+	if (x->vpid && x->last_cpu != cpu)
+		vmx_flush_vpid(x->vpid);
+	x->last_cpu = cpu;
+	if (x->host_cpu != cpu)
+		vmx_write_host_state(x, cpu);
+	/* The user FS base of the thread (a vCPU may be run by any thread). */
+	rdmsrl(MSR_FS_BASE, fs_base);
+	if (fs_base != x->host_fs_base) {
+		vmwrite(F_HOST_FS_BASE, fs_base);
+		x->host_fs_base = fs_base;
+	}
+	native_store_gdt(&x->host_gdt);
+	store_idt(&x->host_idt);
+	savesegment(ds, x->host_ds);
+	savesegment(es, x->host_es);
+	savesegment(fs, x->host_fs);
+	savesegment(gs, x->host_gs);
+	x->host_debugctl = get_debugctlmsr();
+	for (i = 0; i < VMX_NR_MSRS; i++) {
+		rdmsrl(vmx_msrs[i], x->host_msr[i]);
+		if (x->msr[i] != x->host_msr[i])
+			wrmsrl(vmx_msrs[i], x->msr[i]);
+	}
+}
+
+/* The thread leaves NHV_RUN or this CPU (preemption off; on sched-out IRQs too). */
+static void vmx_vcpu_put(struct nhv_vcpu *v)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	int i;
+
+	if (x->cpu < 0)
+		return;
+	rdmsrl(MSR_KERNEL_GS_BASE, x->msr[VMX_KGS]);
+	for (i = 0; i < VMX_NR_MSRS; i++)
+		if (x->msr[i] != x->host_msr[i])
+			wrmsrl(vmx_msrs[i], x->host_msr[i]);
+	if (x->exited) {
+		/*
+		 * VM exit left the GDTR/IDTR limits at 0xffff, TR's at 0x67
+		 * and DS/ES/FS/GS null (28.5.2); kernel mode does not mind,
+		 * user mode and the next task do.
+		 */
+		native_load_gdt(&x->host_gdt);
+		load_idt(&x->host_idt);
+		invalidate_tss_limit();
+		if (x->host_ds)
+			loadsegment(ds, x->host_ds);
+		if (x->host_es)
+			loadsegment(es, x->host_es);
+		if (x->host_fs) {
+			loadsegment(fs, x->host_fs);
+			wrmsrl(MSR_FS_BASE, x->host_fs_base);
+		}
+		if (x->host_gs)
+			load_gs_index(x->host_gs);
+	}
+	vmclear(x->vmcs_pa);
+	this_cpu_write(vmx_cpus.loaded, NULL);
+	x->cpu = -1;
+	x->launched = false;
+}
+
+/*
+ * After a failed VMLAUNCH/VMRESUME or VM entry: VMCLEAR and VMPTRLD give a
+ * known launch state ("clear", 25.1), and the copies of the fields nhv
+ * caches are read back, as a failed entry may or may not have touched them.
+ */
+static void vmx_reload(struct vmx_vcpu *x)
+{
+	vmclear(x->vmcs_pa);
+	vmptrld(x->vmcs_pa);
+	x->launched = false;
+	x->vmcs_rip = vmread(F_GUEST_RIP);
+	x->vmcs_rsp = vmread(F_GUEST_RSP);
+	x->vmcs_rflags = vmread(F_GUEST_RFLAGS);
+	x->vmcs_interruptibility = vmread(F_GUEST_INTERRUPTIBILITY);
+	x->vmcs_entry_intr = vmread(F_ENTRY_INTR);
+	x->vmcs_proc = vmread(F_PROC_CTL);
+}
+
+/* Entry: only the fields that differ from what the VMCS holds are written. */
+static void vmx_enter_state(struct nhv_vcpu *v)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+	u64 cr3 = __read_cr3(), cr4 = __read_cr4();
+	u32 proc;
+
+	/* PCID and CR4 updates change these while the VMCS stays loaded. */
+	if (unlikely(cr3 != x->host_cr3)) {
+		vmwrite(F_HOST_CR3, cr3);
+		x->host_cr3 = cr3;
+	}
+	if (unlikely(cr4 != x->host_cr4)) {
+		vmwrite(F_HOST_CR4, cr4);
+		x->host_cr4 = cr4;
+	}
+	if (v->regs.gpr[NHV_RSP] != x->vmcs_rsp) {
+		vmwrite(F_GUEST_RSP, v->regs.gpr[NHV_RSP]);
+		x->vmcs_rsp = v->regs.gpr[NHV_RSP];
+	}
+	if (v->regs.rflags != x->vmcs_rflags) {
+		vmwrite(F_GUEST_RFLAGS, v->regs.rflags);
+		x->vmcs_rflags = v->regs.rflags;
+	}
+	if (v->regs.rip != x->vmcs_rip) {
+		/* Moved past the instruction: no STI/MOV SS shadow any more. */
+		x->interruptibility &= ~(BLOCK_STI | BLOCK_MOV_SS);
+		vmwrite(F_GUEST_RIP, v->regs.rip);
+		x->vmcs_rip = v->regs.rip;
+	}
+	if (x->interruptibility != x->vmcs_interruptibility) {
+		vmwrite(F_GUEST_INTERRUPTIBILITY, x->interruptibility);
+		x->vmcs_interruptibility = x->interruptibility;
+	}
+	/* VM exits clear the valid bit (25.8.3): write only to set or clear it. */
+	if ((x->entry_intr | x->vmcs_entry_intr) & INTR_VALID) {
+		vmwrite(F_ENTRY_INTR, x->entry_intr);
+		x->vmcs_entry_intr = x->entry_intr;
+		if (x->entry_intr & INTR_VALID) {
+			vmwrite(F_ENTRY_ERR, x->entry_err);
+			vmwrite(F_ENTRY_INSN_LEN, x->entry_insn_len);
+		}
+	}
+	proc = x->proc;
+	if (x->irq_window)
+		proc |= PROC_INTR_WINDOW;
+	if (x->nmi_window)
+		proc |= PROC_NMI_WINDOW;
+	if (proc != x->vmcs_proc) {
+		vmwrite(F_PROC_CTL, proc);
+		x->vmcs_proc = proc;
+	}
+	/* Counts down from each entry: it bounds every stay in guest mode. */
+	if (vmx_pin & PIN_PREEMPT_TIMER)
+		vmwrite(F_PREEMPT_TIMER, vmx_preempt_ticks);
+}
+
+static void vmx_fail_launch(struct nhv_vcpu *v, struct nhv_exit *e, int r)
+{
+	memset(e, 0, sizeof(*e));
+	e->kind = NHV_X_FAIL_ENTRY;
+	/* VMfailValid: the VM-instruction error number (31.4). */
+	e->hw_code = r == 1 ? vmread(F_INSN_ERROR) : ~0ULL;
+	e->info1 = r;
+	vmx_reload(to_vmx(v));
+}
+
+/* The guest's DR0-3 and DR6, in the CPU only from entry to exit. */
+static void vmx_load_guest_dr(struct nhv_vcpu *v)
+{
+	/* Host breakpoints off first: an NMI may come before the entry. */
+	if (hw_breakpoint_active())
+		set_debugreg(0, 7);
+	set_debugreg(v->dr[0], 0);
+	set_debugreg(v->dr[1], 1);
+	set_debugreg(v->dr[2], 2);
+	set_debugreg(v->dr[3], 3);
+	set_debugreg(to_vmx(v)->dr6, 6);
+}
+
+static void vmx_save_guest_dr(struct nhv_vcpu *v)
+{
+	get_debugreg(v->dr[0], 0);
+	get_debugreg(v->dr[1], 1);
+	get_debugreg(v->dr[2], 2);
+	get_debugreg(v->dr[3], 3);
+	get_debugreg(to_vmx(v)->dr6, 6);
+	/* Without host breakpoints only DR6 matters to the host (#DB). */
+	set_debugreg(DR6_RESERVED, 6);
 }
 
 static void vmx_run(struct nhv_vcpu *v, struct nhv_exit *e)
 {
 	struct vmx_vcpu *x = to_vmx(v);
-	u64 host_msr[5], host_dr[4], host_dr6, host_dr7;
-	static const u32 msrs[5] = {
-		MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
-	};
-	u64 *guest_msr[5] = { &x->star, &x->lstar, &x->cstar, &x->sfmask,
-			      &x->kernel_gs_base };
-	struct desc_ptr gdt, idt;
-	u16 ds, es, fs, gs;
-	u64 fs_base, proc;
-	u32 idt_vec;
-	int i, r;
+	bool xcr0 = nhv_host_xcr0 && v->xcr0 != nhv_host_xcr0;
+	u32 reason, idt_vec;
+	int r;
 
-	vmptrld(x->vmcs_pa);
-	vmx_write_host_state();
-	vmwrite(F_GUEST_RSP, v->regs.gpr[NHV_RSP]);
-	vmwrite(F_GUEST_RFLAGS, v->regs.rflags);
-	if (v->regs.rip != vmread(F_GUEST_RIP))
-		x->interruptibility &= ~(BLOCK_STI | BLOCK_MOV_SS);
-	vmwrite(F_GUEST_RIP, v->regs.rip);
-	vmwrite(F_GUEST_INTERRUPTIBILITY, x->interruptibility);
-	vmwrite(F_ENTRY_INTR, x->entry_intr);
-	if (x->entry_intr & INTR_VALID) {
-		vmwrite(F_ENTRY_ERR, x->entry_err);
-		vmwrite(F_ENTRY_INSN_LEN, x->entry_insn_len);
-	}
-	proc = vmread(F_PROC_CTL) & ~(PROC_INTR_WINDOW | PROC_NMI_WINDOW);
-	if (x->irq_window)
-		proc |= PROC_INTR_WINDOW;
-	if (x->nmi_window)
-		proc |= PROC_NMI_WINDOW;
-	vmwrite(F_PROC_CTL, proc);
-	if (vmx_pin & PIN_PREEMPT_TIMER)
-		vmwrite(F_PREEMPT_TIMER, vmx_preempt_ticks);
-
-	native_store_gdt(&gdt);
-	store_idt(&idt);
-	savesegment(ds, ds);
-	savesegment(es, es);
-	savesegment(fs, fs);
-	savesegment(gs, gs);
-	rdmsrl(MSR_FS_BASE, fs_base);
-	for (i = 0; i < 5; i++) {
-		rdmsrl(msrs[i], host_msr[i]);
-		wrmsrl(msrs[i], *guest_msr[i]);
-	}
-	if (nhv_host_xcr0 && v->xcr0 != nhv_host_xcr0)
+	vmx_enter_state(v);
+	if (xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
-	get_debugreg(host_dr[0], 0);
-	get_debugreg(host_dr[1], 1);
-	get_debugreg(host_dr[2], 2);
-	get_debugreg(host_dr[3], 3);
-	get_debugreg(host_dr6, 6);
-	get_debugreg(host_dr7, 7);
-	set_debugreg(v->dr[0], 0);
-	set_debugreg(v->dr[1], 1);
-	set_debugreg(v->dr[2], 2);
-	set_debugreg(v->dr[3], 3);
-	set_debugreg(x->dr6, 6);
-	/* CR2 is not in the VMCS (27.3.1): it stays live across the switch. */
+	if (x->dr_active)
+		vmx_load_guest_dr(v);
+	/* CR2 is not in the VMCS (28.3.1): it stays live across the switch. */
 	if (read_cr2() != x->cr2)
 		write_cr2(x->cr2);
 
-	r = nhv_vmx_launch(v->regs.gpr);
+	r = nhv_vmx_launch(v->regs.gpr, &x->host_rsp, x->launched);
+	x->exited = true;
 	x->cr2 = read_cr2();
 
-	get_debugreg(v->dr[0], 0);
-	get_debugreg(v->dr[1], 1);
-	get_debugreg(v->dr[2], 2);
-	get_debugreg(v->dr[3], 3);
-	get_debugreg(x->dr6, 6);
-	set_debugreg(host_dr[0], 0);
-	set_debugreg(host_dr[1], 1);
-	set_debugreg(host_dr[2], 2);
-	set_debugreg(host_dr[3], 3);
-	set_debugreg(host_dr6, 6);
-	if (host_dr7 != 0x400)
-		set_debugreg(host_dr7, 7);
-	if (nhv_host_xcr0 && v->xcr0 != nhv_host_xcr0)
+	if (x->dr_active)
+		vmx_save_guest_dr(v);
+	/* VM exit cleared DR7 and IA32_DEBUGCTL (28.5.1). */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	if (x->host_debugctl)
+		update_debugctlmsr(x->host_debugctl);
+	if (xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, nhv_host_xcr0);
-	for (i = 0; i < 5; i++) {
-		rdmsrl(msrs[i], *guest_msr[i]);
-		wrmsrl(msrs[i], host_msr[i]);
-	}
-	/* VM exit leaves GDTR/IDTR limits at 0xffff and TR's at 0x67 (27.5.2). */
-	native_load_gdt(&gdt);
-	load_idt(&idt);
-	invalidate_tss_limit();
-	if (ds)
-		loadsegment(ds, ds);
-	if (es)
-		loadsegment(es, es);
-	if (fs) {
-		loadsegment(fs, fs);
-		wrmsrl(MSR_FS_BASE, fs_base);
-	}
-	if (gs)
-		load_gs_index(gs);
-
-	if (r) {
-		memset(e, 0, sizeof(*e));
-		e->kind = NHV_X_FAIL_ENTRY;
-		/* VMfailValid: the VM-instruction error number (31.4). */
-		e->hw_code = r == 1 ? vmread(F_INSN_ERROR) : ~0ULL;
-		e->info1 = r;
-		vmclear(x->vmcs_pa);
+	if (unlikely(r)) {
+		vmx_fail_launch(v, e, r);
 		return;
 	}
-	v->regs.gpr[NHV_RSP] = vmread(F_GUEST_RSP);
-	v->regs.rip = vmread(F_GUEST_RIP);
-	v->regs.rflags = vmread(F_GUEST_RFLAGS);
+	reason = vmread(F_EXIT_REASON);
+	if (unlikely(reason & X_ENTRY_FAILED)) {
+		/* Invalid guest state or MSR loading (27.8): report, drop the event. */
+		memset(e, 0, sizeof(*e));
+		e->kind = NHV_X_FAIL_ENTRY;
+		e->hw_code = reason;
+		e->info1 = vmread(F_EXIT_QUAL);
+		x->entry_intr = 0;
+		vmx_reload(x);
+		return;
+	}
+	x->launched = true;
+	v->regs.gpr[NHV_RSP] = x->vmcs_rsp = vmread(F_GUEST_RSP);
+	v->regs.rip = x->vmcs_rip = vmread(F_GUEST_RIP);
+	v->regs.rflags = x->vmcs_rflags = vmread(F_GUEST_RFLAGS);
 	x->interruptibility = vmread(F_GUEST_INTERRUPTIBILITY);
+	x->vmcs_interruptibility = x->interruptibility;
+	x->vmcs_entry_intr &= ~INTR_VALID;
 	x->entry_intr = 0;
-	/* An event cut short by the exit is delivered again (28.2.4, 27.2.3). */
+	/* An event cut short by the exit is delivered again (28.2.4). */
 	idt_vec = vmread(F_IDT_VEC);
 	if (idt_vec & INTR_VALID) {
 		x->entry_intr = idt_vec & ~BIT(12);
 		x->entry_err = vmread(F_IDT_VEC_ERR);
 		x->entry_insn_len = vmread(F_EXIT_INSN_LEN);
 	}
-	vmx_decode_exit(v, e);
-	vmclear(x->vmcs_pa);
+	vmx_decode_exit(v, e, reason);
 }
 
 static void vmx_vmcs_init(struct nhv_vcpu *v)
@@ -811,8 +1055,10 @@ static void vmx_vmcs_init(struct nhv_vcpu *v)
 
 	vmwrite(F_VMCS_LINK, ~0ULL);
 	vmwrite(F_PIN_CTL, vmx_pin);
-	vmwrite(F_PROC_CTL, vmx_proc);
-	vmwrite(F_PROC_CTL2, vmx_proc2);
+	vmwrite(F_PROC_CTL, x->proc);
+	vmwrite(F_PROC_CTL2, x->vpid ? vmx_proc2 : vmx_proc2 & ~PROC2_VPID);
+	if (x->vpid)
+		vmwrite(F_VPID, x->vpid);
 	vmwrite(F_EXIT_CTL, vmx_exit);
 	vmwrite(F_ENTRY_CTL, vmx_entry);
 	vmwrite(F_EXC_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
@@ -822,6 +1068,11 @@ static void vmx_vmcs_init(struct nhv_vcpu *v)
 	vmwrite(F_EPT_POINTER, eptp);
 	vmwrite(F_CR0_MASK, cr0_owned());
 	vmwrite(F_CR4_MASK, vmx_cr4_fixed0 | X86_CR4_VMXE);
+	/* Host state: vmx_vcpu_load and vmx_enter_state fill in the rest. */
+	vmwrite(F_HOST_RIP, (unsigned long)nhv_vmx_exit);
+	vmwrite(F_HOST_CR3, 0);
+	vmwrite(F_HOST_CR4, 0);
+	vmwrite(F_HOST_FS_BASE, 0);
 
 	for (seg = SEG_ES; seg <= SEG_GS; seg++) {
 		s.attrib = seg == SEG_CS ? 0x9b : 0x93;
@@ -848,18 +1099,25 @@ static void vmx_vmcs_init(struct nhv_vcpu *v)
 	vmwrite(F_GUEST_DEBUGCTL, 0);
 	vmwrite(F_GUEST_PAT, 0x0007040600070406ULL);
 	vmwrite(F_GUEST_EFER, 0);
+	vmwrite(F_GUEST_RSP, 0);
 	vmwrite(F_GUEST_RIP, 0xfff0);
 	vmwrite(F_GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	vmwrite(F_GUEST_ACTIVITY, 0);
 	vmwrite(F_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(F_ENTRY_INTR, 0);
 	load_pdptrs(v, 0, 0, 0, 0);
-	x->dr6 = 0xffff0ff0;
+	x->dr6 = DR6_RESERVED;
+	/* What the fields written above hold, for vmx_enter_state. */
+	x->vmcs_proc = x->proc;
+	x->vmcs_rip = 0xfff0;
+	x->vmcs_rflags = X86_EFLAGS_FIXED;
 }
 
 static int vmx_vcpu_init(struct nhv_vcpu *v)
 {
 	struct vmx_vcpu *x = kzalloc(sizeof(*x), GFP_KERNEL_ACCOUNT);
 	struct page *p;
+	int vpid;
 
 	if (!x)
 		return -ENOMEM;
@@ -871,6 +1129,16 @@ static int vmx_vcpu_init(struct nhv_vcpu *v)
 	x->vmcs = page_address(p);
 	x->vmcs_pa = page_to_phys(p);
 	x->vmcs[0] = vmx_revision;	/* 25.2: revision identifier */
+	x->cpu = x->last_cpu = x->host_cpu = -1;
+	/* Without the lazy scheme DR accesses never exit: always switch. */
+	x->dr_active = !vmx_lazy_dr;
+	x->proc = vmx_proc;
+	if (vmx_proc2 & PROC2_VPID) {
+		/* None left: this vCPU runs untagged, flushed at each switch. */
+		vpid = ida_alloc_range(&vmx_vpids, 1, VMX_MAX_VPID, GFP_KERNEL);
+		if (vpid > 0)
+			x->vpid = vpid;
+	}
 	v->backend = x;
 	preempt_disable();
 	vmclear(x->vmcs_pa);
@@ -881,10 +1149,13 @@ static int vmx_vcpu_init(struct nhv_vcpu *v)
 	return 0;
 }
 
+/* The VMCS was VMCLEARed by vcpu_put: it is active on no CPU. */
 static void vmx_vcpu_destroy(struct nhv_vcpu *v)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 
+	if (x->vpid)
+		ida_free(&vmx_vpids, x->vpid);
 	free_page((unsigned long)x->vmcs);
 	kfree(x);
 }
@@ -902,12 +1173,19 @@ static void vmx_invept_all(void *unused)
 	asm volatile("invept %0, %1" : : "m"(desc), "r"(2UL) : "cc", "memory");
 }
 
-static void vmx_vm_destroy(struct nhv_vm *vm)
+/* From an IPI: skip CPUs where VMX is off (reboot); VMXON flushes anyway. */
+static void vmx_invept_if_on(void *unused)
 {
-	on_each_cpu(vmx_invept_all, NULL, 1);
+	if (nhv_cpu_is_on())
+		vmx_invept_all(NULL);
 }
 
-/* 24.11.5 and 31.5: CR4.VMXE, then VMXON with this CPU's region. */
+static void vmx_vm_destroy(struct nhv_vm *vm)
+{
+	on_each_cpu(vmx_invept_if_on, NULL, 1);
+}
+
+/* 25.11.5 and 24.7: CR4.VMXE, then VMXON with this CPU's region. */
 static int vmx_cpu_enable(void)
 {
 	struct vmx_cpu *c = this_cpu_ptr(&vmx_cpus);
@@ -948,6 +1226,10 @@ static void vmx_caps(struct nhv_caps *caps)
 {
 	caps->flags = NHV_CAP_EPT | NHV_CAP_UNRESTRICTED;
 	caps->nr_asids = 0;
+	if (vmx_proc2 & PROC2_VPID) {
+		caps->flags |= NHV_CAP_VPID;
+		caps->nr_asids = VMX_MAX_VPID;
+	}
 }
 
 /* EPT entries (29.3.2): RWX; leaves write-back (type 6) with the PAT ignored. */
@@ -984,6 +1266,8 @@ static struct nhv_ops vmx_ops = {
 	.vm_destroy = vmx_vm_destroy,
 	.vcpu_init = vmx_vcpu_init,
 	.vcpu_destroy = vmx_vcpu_destroy,
+	.vcpu_load = vmx_vcpu_load,
+	.vcpu_put = vmx_vcpu_put,
 	.get_sregs = vmx_get_sregs,
 	.set_sregs = vmx_set_sregs,
 	.get_efer = vmx_get_efer,
@@ -1030,11 +1314,13 @@ static void vmx_check_held(void *busy)
 
 const struct nhv_ops *nhv_vmx_probe(void)
 {
+	/* Reads and writes; then reads only (the guest's values are live). */
 	static const u32 passthrough[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
-		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+		MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_KERNEL_GS_BASE,
+		MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
 	};
-	u64 basic, feat, ept_cap;
+	u64 basic, feat, ept_cap, cap;
 	bool true_ctls;
 	cpumask_var_t busy;
 	u8 *bitmap;
@@ -1061,10 +1347,11 @@ const struct nhv_ops *nhv_vmx_probe(void)
 	need = PROC_HLT | PROC_MWAIT | PROC_UNCOND_IO | PROC_MSR_BITMAP |
 	       PROC_MONITOR | PROC_SECONDARY;
 	r = r ?: vmx_adjust(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-			    MSR_IA32_VMX_PROCBASED_CTLS, need, need, &vmx_proc,
-			    "processor-based");
+			    MSR_IA32_VMX_PROCBASED_CTLS, need | PROC_MOV_DR, need,
+			    &vmx_proc, "processor-based");
 	r = r ?: vmx_adjust(MSR_IA32_VMX_PROCBASED_CTLS2,
 			    PROC2_EPT | PROC2_UNRESTRICTED | PROC2_WBINVD |
+			    PROC2_VPID |
 			    (boot_cpu_has(X86_FEATURE_RDTSCP) ? PROC2_RDTSCP : 0) |
 			    (boot_cpu_has(X86_FEATURE_INVPCID) ? PROC2_INVPCID : 0),
 			    PROC2_EPT | PROC2_UNRESTRICTED, &vmx_proc2, "secondary");
@@ -1079,6 +1366,10 @@ const struct nhv_ops *nhv_vmx_probe(void)
 		return ERR_PTR(r);
 	/* CR3 exiting is off with EPT (not in the wanted set, allowed-0 may force it). */
 	vmx_entry &= ~ENTRY_IA32E;
+	/* MOV-DR exiting, if it can be turned off again: lazy DR switch. */
+	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+	       MSR_IA32_VMX_PROCBASED_CTLS, cap);
+	vmx_lazy_dr = (vmx_proc & PROC_MOV_DR) && !((u32)cap & PROC_MOV_DR);
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap);
 	/* 4-level walks, write-back, INVEPT all-context (A.10). */
 	if (!(ept_cap & BIT(6)) || !(ept_cap & BIT(14)) || !(ept_cap & BIT(20)) ||
@@ -1088,7 +1379,21 @@ const struct nhv_ops *nhv_vmx_probe(void)
 		return ERR_PTR(-ENODEV);
 	}
 	/*
-	 * The VMX-preemption timer (25.5.1) bounds every stay in guest mode to
+	 * VPIDs need INVVPID (bit 32) with the single-context (41) or the
+	 * all-context (42) type (A.10, 31.3 INVVPID); else entries and exits
+	 * flush as before.
+	 */
+	vmx_invvpid_type = 0;
+	if (ept_cap & BIT_ULL(32)) {
+		if (ept_cap & BIT_ULL(41))
+			vmx_invvpid_type = 1;
+		else if (ept_cap & BIT_ULL(42))
+			vmx_invvpid_type = 2;
+	}
+	if (!vmx_invvpid_type)
+		vmx_proc2 &= ~PROC2_VPID;
+	/*
+	 * The VMX-preemption timer (26.5.1) bounds every stay in guest mode to
 	 * about 10 ms, so the run loop sees need_resched() and signals even if
 	 * the (possibly emulated) CPU fails to exit on a host interrupt.
 	 */
@@ -1128,10 +1433,13 @@ const struct nhv_ops *nhv_vmx_probe(void)
 		u32 bit = m & 0x1fff;
 
 		bitmap[base + bit / 8] &= ~BIT(bit % 8);
-		bitmap[2048 + base + bit / 8] &= ~BIT(bit % 8);
+		if (m != MSR_STAR && m != MSR_LSTAR && m != MSR_CSTAR &&
+		    m != MSR_SYSCALL_MASK)
+			bitmap[2048 + base + bit / 8] &= ~BIT(bit % 8);
 	}
-	pr_info("VMX: revision %#x, EPT, unrestricted guest, controls pin %#x proc %#x/%#x\n",
-		vmx_revision, vmx_pin, vmx_proc, vmx_proc2);
+	pr_info("VMX: revision %#x, EPT, unrestricted guest, %s, controls pin %#x proc %#x/%#x\n",
+		vmx_revision, vmx_proc2 & PROC2_VPID ? "VPID" : "no VPID",
+		vmx_pin, vmx_proc, vmx_proc2);
 	return &vmx_ops;
 }
 

@@ -2,15 +2,19 @@
 /*
  * vmx_entry.S - world switch for the VMX backend.
  *
- * int nhv_vmx_launch(u64 *gprs)
+ * int nhv_vmx_launch(u64 *gprs, u64 *host_rsp, bool resume)
  *
- * The current VMCS is loaded and clear, so this is always VMLAUNCH.  VM exit
+ * The vCPU's VMCS is current.  @resume selects VMRESUME (the VMCS is
+ * launched) or VMLAUNCH (its launch state is clear, after VMCLEAR).  VM exit
  * comes back at nhv_vmx_exit with the host state of the VMCS: RSP as written
- * here to HOST_RSP, RIP = nhv_vmx_exit (SDM vol. 3 27.5).  VMX saves none of
- * the general-purpose registers, RAX included: they are swapped from @gprs
- * (indexed like struct nhv_regs.gpr; the RSP slot is the VMCS's).
+ * here to HOST_RSP, RIP = nhv_vmx_exit (SDM vol. 3 28.5).  HOST_RSP is
+ * written only when this stack depth differs from @host_rsp, the value the
+ * VMCS holds.  VMX saves none of the general-purpose registers, RAX
+ * included: they are swapped from @gprs (indexed like struct nhv_regs.gpr;
+ * the RSP slot is the VMCS's).
  * Returns 0 after a VM exit, 1 for VMfailValid (VM_INSTRUCTION_ERROR holds
- * the reason), 2 for VMfailInvalid (SDM vol. 3 30.2).
+ * the reason), 2 for VMfailInvalid (SDM vol. 3 31.2), the same for both
+ * instructions.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -31,9 +35,15 @@ SYM_FUNC_START(nhv_vmx_launch)
 	push	%rbx
 	push	%rdi		/* 0(%rsp): gprs */
 
+	cmp	%rsp, (%rsi)
+	je	1f
 	mov	$VMCS_HOST_RSP, %eax
 	vmwrite	%rsp, %rax
 	jbe	.Lfail_write
+	mov	%rsp, (%rsi)
+1:
+	/* ZF from here to the jump below: MOV leaves the flags alone. */
+	test	%dl, %dl
 
 	mov	%rdi, %rax
 	mov	G(1)(%rax), %rcx
@@ -52,10 +62,15 @@ SYM_FUNC_START(nhv_vmx_launch)
 	mov	G(15)(%rax), %r15
 	mov	G(0)(%rax), %rax
 
+	jz	.Llaunch
 	/* Tell objtool the exit label continues this frame. */
 	UNWIND_HINT_SAVE
+	vmresume
+	jmp	.Lfailed
+.Llaunch:
 	vmlaunch
-	/* Still here: VMLAUNCH failed and no guest state was loaded. */
+.Lfailed:
+	/* Still here: the instruction failed and no guest state was loaded. */
 	jc	.Lfail_invalid
 	mov	$1, %eax
 	jmp	.Lout

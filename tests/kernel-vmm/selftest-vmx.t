@@ -1,8 +1,8 @@
 #!/bin/sh
-# nhv.ko's VMX backend under Bochs (Intel VMX + EPT), one boot: a small test
-# ISO (the appliance's kernel, busybox, nhv.ko, nhv-selftest; /init runs the
-# selftest and powers off; GRUB boots at once) so that the slow emulator does
-# nothing else.
+# nhv.ko's VMX backend under Bochs (Intel VMX + EPT + VPID, 2 CPUs so that
+# vCPUs move between CPUs), one boot: a small test ISO (the appliance's kernel,
+# busybox, nhv.ko, nhv-selftest; /init runs the selftest and powers off; GRUB
+# boots at once) so that the slow emulator does nothing else.
 # Passes when every selftest passes on VMX and the kernel log is clean.
 . tests/lib/vm.sh
 
@@ -70,7 +70,7 @@ if ! grub-mkrescue -o "$work/vmx.iso" "$work/iso" --modules="linux normal serial
 fi
 
 NHV_ISO="$work/vmx.iso"
-vm_start_bochs
+vm_start_bochs "cpu: count=2"		# adds to the model line of vm.sh
 vm_wait_for '=== nhv-vmx: END' 2400
 if tr -d '\r' < "$(vm_log)" | grep -q '=== nhv-vmx: rmmod rc='; then
 	echo "ok 1 - Bochs (VMX) boots the test ISO and runs the selftest to the end"

@@ -532,6 +532,7 @@ int main(int argc, char **argv)
 	test_triple_fault();
 	test_fail_entry();
 	test_kill();
+	test_tlb(sysfd);
 	test_lapic(sysfd);
 	test_string_io(sysfd);
 	test_random(sysfd, nrandom);

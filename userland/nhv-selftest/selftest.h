@@ -12,6 +12,7 @@ void st_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void test_bad_ioctls(int sysfd);
 void test_random(int sysfd, int iterations);
+void test_tlb(int sysfd);
 void test_lapic(int sysfd);
 void test_string_io(int sysfd);
 
