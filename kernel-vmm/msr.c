@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * msr.c - the MSRs a guest may touch.  The segment-base and syscall MSRs
- * live in the VMCB/VMCS and reach the guest without an exit; the ones below
- * exit and are answered here.  Everything else raises #GP in the guest
+ * reach the guest without an exit (on VMX, writes of STAR/LSTAR/CSTAR/
+ * SFMASK exit to the backend's set_msr); the ones below exit and are
+ * answered here.  Everything else raises #GP in the guest
  * (nhv_rdmsr/nhv_wrmsr return nonzero).
  */
 #include <linux/kernel.h>
