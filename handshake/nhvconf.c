@@ -91,6 +91,14 @@ int nhvconf_valid_hostname(const char *name)
 	return name[len - 1] != '-' && name[len - 1] != '.';
 }
 
+int nhvconf_hosts_text(char *buf, size_t cap, const char *name)
+{
+	int n = snprintf(buf, cap, "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost\n",
+			 name);
+
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
 int nhvconf_valid_ipv4(const char *s, size_t len)
 {
 	unsigned parts = 0, digits = 0, val = 0;

@@ -66,6 +66,10 @@ int nhvconf_parse_ovfenv(struct nhvconf *c, const char *xml, size_t len);
 /* Value checks: 0 = fine, -1 with a reason in why. */
 int nhvconf_check(enum nhvconf_key k, const char *value, char *why, size_t whylen);
 int nhvconf_valid_hostname(const char *name);
+
+/* /etc/hosts for host name NAME (localhost, 127.0.1.1 NAME, ::1); the
+ * length written, or -1 if CAP is too small. */
+int nhvconf_hosts_text(char *buf, size_t cap, const char *name);
 int nhvconf_valid_ipv4(const char *s, size_t len);
 /* 255.255.255.0 or 24 -> prefix length, or -1. */
 int nhvconf_netmask_prefix(const char *s);

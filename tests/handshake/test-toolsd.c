@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/lib/tap.h"
@@ -63,6 +65,37 @@ static int file_has(const char *path, const char *text)
 	static char buf[8192];
 
 	return file_read(path, buf, sizeof(buf)) > 0 && strstr(buf, text) != NULL;
+}
+
+/*
+ * A guestinfo host name, applied for real under a test root, in a child
+ * with its own UTS namespace (the machine's name is never touched).
+ * Returns a bit per failed check; 64 if the namespace cannot be had.
+ */
+static int hostname_in_namespace(const char *dir)
+{
+	char etc[300], path[300], now[64] = "";
+	struct nhvconf d;
+	int fails = 0;
+
+	if (unshare(CLONE_NEWUTS) != 0)
+		return 64;
+	snprintf(etc, sizeof(etc), "%s/etc", dir);
+	mkdir(etc, 0755);
+	opts.no_apply = 0;
+	opts.root = dir;
+	nhvconf_init(&d);
+	nhvconf_set(&d, NHVCONF_HOSTNAME, "lab-7", 5, NHVCONF_GUESTINFO, NULL, 0);
+	config_apply(&d);
+	if (gethostname(now, sizeof(now) - 1) != 0 || strcmp(now, "lab-7") != 0)
+		fails |= 1;
+	snprintf(path, sizeof(path), "%s/etc/hostname", dir);
+	if (!file_has(path, "lab-7\n"))
+		fails |= 2;
+	snprintf(path, sizeof(path), "%s/etc/hosts", dir);
+	if (!file_has(path, "127.0.0.1\tlocalhost\n127.0.1.1\tlab-7\n::1\tlocalhost\n"))
+		fails |= 4;
+	return fails;
 }
 
 int main(void)
@@ -196,6 +229,24 @@ int main(void)
 		tap_ok(file_has(logp, "DHCP's servers apply again"), "... and the log says so");
 		opts.no_apply = 1;
 		opts.root = "";
+	}
+
+	{
+		pid_t pid = fork();
+		int st = 0;
+
+		if (pid == 0)
+			_exit(hostname_in_namespace(dir));
+		waitpid(pid, &st, 0);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 64) {
+			tap_skip(3, "no UTS namespace here (not root?)");
+		} else {
+			int f = WIFEXITED(st) ? WEXITSTATUS(st) : 7;
+
+			tap_ok(!(f & 1), "guestinfo host name: sethostname (own UTS namespace)");
+			tap_ok(!(f & 2), "guestinfo host name: /etc/hostname written");
+			tap_ok(!(f & 4), "guestinfo host name: /etc/hosts maps 127.0.1.1 to it");
+		}
 	}
 
 	if (!getenv("NHV_KEEP_TEST")) {

@@ -44,8 +44,7 @@ int hostname_setup(char *name, size_t len)
 		return -1;
 	}
 	write_file("/etc/hostname", name);
-	snprintf(hosts, sizeof(hosts), "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost\n",
-		 name);
-	write_file("/etc/hosts", hosts);
+	if (nhvconf_hosts_text(hosts, sizeof(hosts), name) > 0)
+		write_file("/etc/hosts", hosts);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * apply.c - make the appliance match the nhv keys:
- *   hostname             sethostname(2) and /etc/hostname
+ *   hostname             sethostname(2), /etc/hostname and /etc/hosts
  *   ipaddress, netmask,  a static address on the first ethernet NIC
  *   gateway              (its DHCP client is stopped) with busybox ip
  *   dns                  /etc/resolv.conf, and RUN_DIR/dns-static so that
@@ -76,9 +76,10 @@ static void write_or_log(const char *path, const char *text)
 		log_msg("cannot write %s: %s", p, strerror(-err));
 }
 
+/* The running name, /etc/hostname and /etc/hosts (127.0.1.1 resolves it). */
 static void apply_hostname(const char *name)
 {
-	char now[256] = "", text[300];
+	char now[256] = "", text[300], hosts[400];
 
 	if (gethostname(now, sizeof(now) - 1) == 0 && strcmp(now, name) == 0)
 		return;
@@ -92,6 +93,8 @@ static void apply_hostname(const char *name)
 	}
 	snprintf(text, sizeof(text), "%s\n", name);
 	write_or_log("/etc/hostname", text);
+	if (nhvconf_hosts_text(hosts, sizeof(hosts), name) > 0)
+		write_or_log("/etc/hosts", hosts);
 	log_msg("host name set to %s", name);
 }
 
