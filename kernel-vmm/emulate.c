@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <asm/processor-flags.h>
 #include "nhv_core.h"
+#include "decode.h"
 
 #define SEG_L	BIT(9)		/* segment attribute bits, VMCB layout */
 #define SEG_DB	BIT(10)
@@ -110,31 +111,6 @@ int nhv_write_linear(struct nhv_vcpu *v, u64 lin, const void *buf, int len)
 	return copy_linear(v, lin, (void *)buf, len, true);
 }
 
-/* Length of a ModRM operand's SIB and displacement bytes. */
-static int modrm_extra(const u8 *p, int addr_size)
-{
-	u8 mod = p[0] >> 6, rm = p[0] & 7;
-	int n = 0;
-
-	if (addr_size == 2) {
-		if (mod == 0 && rm == 6)
-			return 2;
-		return mod == 1 ? 1 : mod == 2 ? 2 : 0;
-	}
-	if (mod != 3 && rm == 4) {
-		n = 1;
-		if (mod == 0 && (p[1] & 7) == 5)
-			n += 4;
-	}
-	if (mod == 0 && rm == 5)
-		n += 4;
-	if (mod == 1)
-		n += 1;
-	if (mod == 2)
-		n += 4;
-	return n;
-}
-
 static u64 *gpr_for(struct nhv_vcpu *v, int reg, bool byte, bool rex, int *shift)
 {
 	*shift = 0;
@@ -177,15 +153,12 @@ static void complete_read(struct nhv_vcpu *v, u64 data)
 int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 {
 	struct nhv_run *run = v->run;
+	struct nhv_mmio_insn d;
 	struct nhv_segment cs;
-	u8 insn[32] = { 0 }, op;
-	int avail;
-	u64 lin;
-	int i = 0, opsize, addr_size, len = 0, reg = 0, shift;
-	bool rex = false, rex_w = false, rex_r = false, is_write, byte_op;
+	u8 insn[NHV_INSN_BUF] = { 0 };
+	int avail, shift;
 	bool long64;
-	u64 val = 0, *r;
-	u8 ext = 0;
+	u64 lin, val, *r;
 
 	if (nhv_find_slot(v->vm, e->gpa)) {
 		u64 pt[NHV_PT_MAX_LEVELS];
@@ -199,107 +172,46 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 	}
 	nhv_ops->get_cs(v, &cs);
 	long64 = (nhv_ops->get_efer(v) & EFER_LMA) && (cs.attrib & SEG_L);
-	opsize = long64 || (cs.attrib & SEG_DB) ? 4 : 2;
-	addr_size = long64 ? 8 : opsize;
 	lin = long64 ? v->regs.rip : cs.base + (u32)v->regs.rip;
-	avail = min_t(int, 15, PAGE_SIZE - (lin & ~PAGE_MASK));
+	avail = min_t(int, NHV_INSN_MAX, PAGE_SIZE - (lin & ~PAGE_MASK));
 	if (nhv_read_linear(v, lin, insn, avail))
 		goto bad;
 	/* The rest of a page-crossing instruction; absent bytes stay zero. */
-	if (avail < 15 && !nhv_read_linear(v, lin + avail, insn + avail, 15 - avail))
-		avail = 15;
-
-	for (; i < 14; i++) {
-		op = insn[i];
-		if (op == 0x66)
-			opsize = opsize == 2 ? 4 : 2;
-		else if (op == 0x67)
-			addr_size = long64 ? 4 : (addr_size == 2 ? 4 : 2);
-		else if (op != 0x2e && op != 0x36 && op != 0x3e && op != 0x26 &&
-			 op != 0x64 && op != 0x65)
-			break;
-	}
-	if (long64 && (insn[i] & 0xf0) == 0x40) {
-		rex = true;
-		rex_w = insn[i] & 8;
-		rex_r = insn[i] & 4;
-		i++;
-	}
-	if (rex_w)
-		opsize = 8;
-	op = insn[i++];
-	switch (op) {
-	case 0x88: case 0x89: case 0x8a: case 0x8b:
-		byte_op = !(op & 1);
-		is_write = op <= 0x89;
-		reg = ((insn[i] >> 3) & 7) | (rex_r ? 8 : 0);
-		len = byte_op ? 1 : opsize;
-		i += 1 + modrm_extra(&insn[i], addr_size);
-		break;
-	case 0xc6: case 0xc7:
-		byte_op = op == 0xc6;
-		is_write = true;
-		len = byte_op ? 1 : opsize;
-		i += 1 + modrm_extra(&insn[i], addr_size);
-		memcpy(&val, &insn[i], min(len, 4));
-		if (len == 8)
-			val = (s64)(s32)val;
-		i += min(len, 4);
-		reg = -1;
-		break;
-	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
-		byte_op = !(op & 1);
-		is_write = op >= 0xa2;
-		len = byte_op ? 1 : opsize;
-		reg = NHV_RAX;
-		i += addr_size;
-		break;
-	case 0x0f:
-		op = insn[i++];
-		if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
-			goto bad;
-		is_write = false;
-		byte_op = false;
-		len = (op & 1) ? 2 : 1;
-		ext = op >= 0xbe ? 2 : 1;
-		reg = ((insn[i] >> 3) & 7) | (rex_r ? 8 : 0);
-		i += 1 + modrm_extra(&insn[i], addr_size);
-		break;
-	default:
-		goto bad;
-	}
-	if (i > avail)
-		goto bad;
-	if (is_write != e->npf_write)
+	if (avail < NHV_INSN_MAX &&
+	    !nhv_read_linear(v, lin + avail, insn + avail, NHV_INSN_MAX - avail))
+		avail = NHV_INSN_MAX;
+	if (nhv_decode_mmio(insn, avail, long64, cs.attrib & SEG_DB, &d) ||
+	    d.is_write != e->npf_write)
 		goto bad;
 
-	if (is_write && reg >= 0) {
-		r = gpr_for(v, reg, byte_op, rex, &shift);
+	val = d.imm;
+	if (d.is_write && d.reg >= 0) {
+		r = gpr_for(v, d.reg, d.byte_op, d.rex, &shift);
 		val = *r >> shift;
 	}
-	if (len < 8)
-		val &= (1ULL << (8 * len)) - 1;
-	if (!is_write) {
-		v->pending_mmio_reg = reg;
-		v->pending_mmio_len = ext ? opsize : len;
-		v->pending_mmio_ext = ext;
-		v->pending_mmio_byte_rex = byte_op ? (rex ? 2 : 1) : 0;
-		v->pending_mmio_src_len = len;
+	if (d.len < 8)
+		val &= (1ULL << (8 * d.len)) - 1;
+	if (!d.is_write) {
+		v->pending_mmio_reg = d.reg;
+		v->pending_mmio_len = d.dst_len;
+		v->pending_mmio_ext = d.ext;
+		v->pending_mmio_byte_rex = d.byte_op ? (d.rex ? 2 : 1) : 0;
+		v->pending_mmio_src_len = d.len;
 	}
-	v->regs.rip += i;
+	v->regs.rip += d.length;
 
 	/* The local APIC's page is answered in the kernel (lapic.c). */
 	if (nhv_lapic_claims(v, e->gpa)) {
-		if (is_write)
-			return nhv_lapic_write(v, e->gpa, val, len);
-		complete_read(v, nhv_lapic_read(v, e->gpa, len));
+		if (d.is_write)
+			return nhv_lapic_write(v, e->gpa, val, d.len);
+		complete_read(v, nhv_lapic_read(v, e->gpa, d.len));
 		return 0;
 	}
 	run->exit_reason = NHV_EXIT_MMIO;
 	run->mmio.phys = e->gpa;
-	run->mmio.len = len;
-	run->mmio.is_write = is_write;
-	run->mmio.data = is_write ? val : 0;
+	run->mmio.len = d.len;
+	run->mmio.is_write = d.is_write;
+	run->mmio.data = d.is_write ? val : 0;
 	return 1;
 bad:
 	nhv_stop(v, NHV_INTERNAL_EMULATION, e->gpa, insn[0] | (u64)insn[1] << 8 |

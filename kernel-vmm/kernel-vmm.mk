@@ -60,3 +60,7 @@ $(KVMM_CHECKPATCH): | $(DEPS_STAMP)
 			'*/scripts/const_structs.checkpatch'
 	test -x $(B)/checkpatch.tmp/checkpatch.pl
 	rm -rf $(B)/checkpatch && mv $(B)/checkpatch.tmp $(B)/checkpatch
+
+# The decoders of guest instruction bytes also build in user space.
+$(eval $(call unit_test,test-kvmm-decode,tests/kernel-vmm/test-decode.c kernel-vmm/decode.c))
+$(eval $(call fuzzer,fuzz-kvmm-decode,tests/kernel-vmm/fuzz-decode.c kernel-vmm/decode.c))

@@ -2,8 +2,8 @@
 /*
  * stringio.c - INS and OUTS (with or without REP), one element per exit.
  * The hardware says port, size and direction; the rest comes from the
- * instruction bytes (SDM vol. 2B INS/OUTS, vol. 2A 2.1 prefixes): address
- * size (67), segment override for OUTS (INS always writes ES), REP (F3/F2).
+ * instruction bytes (decode.c): address size (67), segment override for
+ * OUTS (INS always writes ES), REP (F3/F2).
  *
  * Each element is an ordinary I/O exit for user space (or, on a port that
  * does not exit, all ones in and nothing out).  RSI/RDI step by the size
@@ -16,31 +16,23 @@
 #include <linux/kernel.h>
 #include <asm/processor-flags.h>
 #include "nhv_core.h"
+#include "decode.h"
 
 #define SEG_L	BIT(9)		/* segment attribute bits, VMCB layout */
 #define SEG_DB	BIT(10)
 
-enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
-
-struct string_op {
-	u64 mask;		/* address-size mask for RSI/RDI/RCX */
-	bool rep;
-	int seg;		/* OUTS source segment, S_* */
-	u8 opcode;		/* 6C/6D INS, 6E/6F OUTS */
-};
-
 static const struct nhv_segment *seg_of(const struct nhv_sregs *s, int seg)
 {
 	switch (seg) {
-	case S_ES:
+	case NHV_SEG_ES:
 		return &s->es;
-	case S_CS:
+	case NHV_SEG_CS:
 		return &s->cs;
-	case S_SS:
+	case NHV_SEG_SS:
 		return &s->ss;
-	case S_FS:
+	case NHV_SEG_FS:
 		return &s->fs;
-	case S_GS:
+	case NHV_SEG_GS:
 		return &s->gs;
 	default:
 		return &s->ds;
@@ -48,41 +40,18 @@ static const struct nhv_segment *seg_of(const struct nhv_sregs *s, int seg)
 }
 
 static int decode(struct nhv_vcpu *v, const struct nhv_sregs *s, bool long64,
-		  struct string_op *op)
+		  struct nhv_string_insn *op)
 {
 	u64 lin = long64 ? v->regs.rip : s->cs.base + (u32)v->regs.rip;
-	int avail = min_t(int, 15, PAGE_SIZE - (lin & ~PAGE_MASK));
-	int addr = long64 ? 8 : (s->cs.attrib & SEG_DB) ? 4 : 2;
-	u8 insn[15] = { 0 };
-	int i;
+	int avail = min_t(int, NHV_INSN_MAX, PAGE_SIZE - (lin & ~PAGE_MASK));
+	u8 insn[NHV_INSN_BUF] = { 0 };
 
 	if (nhv_read_linear(v, lin, insn, avail))
 		return -EFAULT;
-	if (avail < 15 && !nhv_read_linear(v, lin + avail, insn + avail, 15 - avail))
-		avail = 15;
-	op->rep = false;
-	op->seg = S_DS;
-	for (i = 0; i < avail; i++) {
-		u8 b = insn[i];
-
-		if (b == 0x67)
-			addr = long64 ? 4 : addr == 2 ? 4 : 2;
-		else if (b == 0xf3 || b == 0xf2)
-			op->rep = true;
-		else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e)
-			op->seg = (b >> 3) & 3;		/* ES, CS, SS, DS */
-		else if (b == 0x64 || b == 0x65)
-			op->seg = b == 0x64 ? S_FS : S_GS;
-		else if (b == 0x66 || b == 0xf0 || (long64 && (b & 0xf0) == 0x40))
-			continue;			/* size comes from the exit */
-		else
-			break;
-	}
-	if (i >= avail || insn[i] < 0x6c || insn[i] > 0x6f)
-		return -EINVAL;
-	op->opcode = insn[i];
-	op->mask = addr == 8 ? ~0ULL : addr == 4 ? 0xffffffffULL : 0xffffULL;
-	return 0;
+	if (avail < NHV_INSN_MAX &&
+	    !nhv_read_linear(v, lin + avail, insn + avail, NHV_INSN_MAX - avail))
+		avail = NHV_INSN_MAX;
+	return nhv_decode_string(insn, avail, long64, s->cs.attrib & SEG_DB, op);
 }
 
 /* Step an index register within its address size, keeping the rest. */
@@ -96,7 +65,7 @@ int nhv_string_io(struct nhv_vcpu *v, struct nhv_exit *e)
 	struct nhv_run *run = v->run;
 	bool to_user = test_bit(e->port, v->vm->io_exits);
 	u64 *g = v->regs.gpr, lin, next;
-	struct string_op op;
+	struct nhv_string_insn op;
 	struct nhv_sregs s;
 	bool long64, ins;
 	u32 data = ~0U;
@@ -127,7 +96,7 @@ int nhv_string_io(struct nhv_vcpu *v, struct nhv_exit *e)
 	} else {
 		const struct nhv_segment *seg = seg_of(&s, op.seg);
 
-		lin = (long64 && op.seg != S_FS && op.seg != S_GS ? 0 : seg->base) +
+		lin = (long64 && op.seg != NHV_SEG_FS && op.seg != NHV_SEG_GS ? 0 : seg->base) +
 		      (g[NHV_RSI] & op.mask);
 		if (nhv_read_linear(v, lin, &data, e->io_size)) {
 			nhv_stop(v, NHV_INTERNAL_STRING_IO, e->port, lin);
