@@ -14,9 +14,6 @@
 #include "nhv_core.h"
 #include "decode.h"
 
-#define SEG_L	BIT(9)		/* segment attribute bits, VMCB layout */
-#define SEG_DB	BIT(10)
-
 /* Translate a guest linear address; -EFAULT if not mapped. */
 static int gva_to_gpa(struct nhv_vcpu *v, u64 gva, u64 *gpa)
 {
@@ -111,6 +108,30 @@ int nhv_write_linear(struct nhv_vcpu *v, u64 lin, const void *buf, int len)
 	return copy_linear(v, lin, (void *)buf, len, true);
 }
 
+/*
+ * The instruction at CS:RIP into INSN (NHV_INSN_BUF bytes, zero-filled past
+ * what could be read) and whether CS is 64-bit code.  Returns how many bytes
+ * are readable (the rest of a page-crossing instruction may not be), or
+ * -EFAULT if not even the first page is.
+ */
+int nhv_fetch_insn(struct nhv_vcpu *v, const struct nhv_segment *cs, u64 efer,
+		   u8 *insn, bool *long64)
+{
+	u64 lin;
+	int avail;
+
+	*long64 = (efer & EFER_LMA) && (cs->attrib & NHV_SEG_ATTR_L);
+	lin = *long64 ? v->regs.rip : cs->base + (u32)v->regs.rip;
+	avail = min_t(int, NHV_INSN_MAX, PAGE_SIZE - (lin & ~PAGE_MASK));
+	memset(insn, 0, NHV_INSN_BUF);
+	if (nhv_read_linear(v, lin, insn, avail))
+		return -EFAULT;
+	if (avail < NHV_INSN_MAX &&
+	    !nhv_read_linear(v, lin + avail, insn + avail, NHV_INSN_MAX - avail))
+		avail = NHV_INSN_MAX;
+	return avail;
+}
+
 static u64 *gpr_for(struct nhv_vcpu *v, int reg, bool byte, bool rex, int *shift)
 {
 	*shift = 0;
@@ -155,10 +176,10 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 	struct nhv_run *run = v->run;
 	struct nhv_mmio_insn d;
 	struct nhv_segment cs;
-	u8 insn[NHV_INSN_BUF] = { 0 };
+	u8 insn[NHV_INSN_BUF];
 	int avail, shift;
 	bool long64;
-	u64 lin, val, *r;
+	u64 val, *r;
 
 	if (nhv_find_slot(v->vm, e->gpa)) {
 		u64 pt[NHV_PT_MAX_LEVELS];
@@ -171,16 +192,9 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 		return 1;
 	}
 	nhv_ops->get_cs(v, &cs);
-	long64 = (nhv_ops->get_efer(v) & EFER_LMA) && (cs.attrib & SEG_L);
-	lin = long64 ? v->regs.rip : cs.base + (u32)v->regs.rip;
-	avail = min_t(int, NHV_INSN_MAX, PAGE_SIZE - (lin & ~PAGE_MASK));
-	if (nhv_read_linear(v, lin, insn, avail))
-		goto bad;
-	/* The rest of a page-crossing instruction; absent bytes stay zero. */
-	if (avail < NHV_INSN_MAX &&
-	    !nhv_read_linear(v, lin + avail, insn + avail, NHV_INSN_MAX - avail))
-		avail = NHV_INSN_MAX;
-	if (nhv_decode_mmio(insn, avail, long64, cs.attrib & SEG_DB, &d) ||
+	avail = nhv_fetch_insn(v, &cs, nhv_ops->get_efer(v), insn, &long64);
+	if (avail < 0 ||
+	    nhv_decode_mmio(insn, avail, long64, cs.attrib & NHV_SEG_ATTR_DB, &d) ||
 	    d.is_write != e->npf_write)
 		goto bad;
 

@@ -55,7 +55,6 @@
 #define REG_ICR_LO	0x300
 #define REG_ICR_HI	0x310
 #define REG_LVT_TIMER	0x320
-#define REG_LVT_LINT1	0x360
 #define REG_LVT_ERROR	0x370
 #define REG_TMICT	0x380
 #define REG_TMCCT	0x390

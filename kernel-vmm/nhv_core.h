@@ -23,6 +23,10 @@
 #include <asm/fpu/types.h>
 #include <uapi/nhv.h>
 
+/* struct nhv_segment attrib bits (VMCB layout): 64-bit code, default size. */
+#define NHV_SEG_ATTR_L		BIT(9)
+#define NHV_SEG_ATTR_DB		BIT(10)
+
 /* Nested page tables have 4 levels, or 5 when the host uses LA57 (NPT). */
 #define NHV_PT_MAX_LEVELS	5
 
@@ -254,6 +258,8 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e);
 void nhv_complete_mmio(struct nhv_vcpu *v);
 int nhv_read_linear(struct nhv_vcpu *v, u64 lin, void *buf, int len);
 int nhv_write_linear(struct nhv_vcpu *v, u64 lin, const void *buf, int len);
+int nhv_fetch_insn(struct nhv_vcpu *v, const struct nhv_segment *cs, u64 efer,
+		   u8 *insn, bool *long64);
 
 /* stringio.c */
 int nhv_string_io(struct nhv_vcpu *v, struct nhv_exit *e);

@@ -18,9 +18,6 @@
 #include "nhv_core.h"
 #include "decode.h"
 
-#define SEG_L	BIT(9)		/* segment attribute bits, VMCB layout */
-#define SEG_DB	BIT(10)
-
 static const struct nhv_segment *seg_of(const struct nhv_sregs *s, int seg)
 {
 	switch (seg) {
@@ -39,21 +36,6 @@ static const struct nhv_segment *seg_of(const struct nhv_sregs *s, int seg)
 	}
 }
 
-static int decode(struct nhv_vcpu *v, const struct nhv_sregs *s, bool long64,
-		  struct nhv_string_insn *op)
-{
-	u64 lin = long64 ? v->regs.rip : s->cs.base + (u32)v->regs.rip;
-	int avail = min_t(int, NHV_INSN_MAX, PAGE_SIZE - (lin & ~PAGE_MASK));
-	u8 insn[NHV_INSN_BUF] = { 0 };
-
-	if (nhv_read_linear(v, lin, insn, avail))
-		return -EFAULT;
-	if (avail < NHV_INSN_MAX &&
-	    !nhv_read_linear(v, lin + avail, insn + avail, NHV_INSN_MAX - avail))
-		avail = NHV_INSN_MAX;
-	return nhv_decode_string(insn, avail, long64, s->cs.attrib & SEG_DB, op);
-}
-
 /* Step an index register within its address size, keeping the rest. */
 static void step(u64 *reg, u64 mask, s64 by)
 {
@@ -67,14 +49,17 @@ int nhv_string_io(struct nhv_vcpu *v, struct nhv_exit *e)
 	u64 *g = v->regs.gpr, lin, next;
 	struct nhv_string_insn op;
 	struct nhv_sregs s;
+	u8 insn[NHV_INSN_BUF];
 	bool long64, ins;
 	u32 data = ~0U;
 	s64 delta;
+	int avail;
 
 	memset(&s, 0, sizeof(s));
 	nhv_ops->get_sregs(v, &s);
-	long64 = (s.efer & EFER_LMA) && (s.cs.attrib & SEG_L);
-	if (decode(v, &s, long64, &op)) {
+	avail = nhv_fetch_insn(v, &s.cs, s.efer, insn, &long64);
+	if (avail < 0 || nhv_decode_string(insn, avail, long64,
+					   s.cs.attrib & NHV_SEG_ATTR_DB, &op)) {
 		nhv_stop(v, NHV_INTERNAL_EMULATION, e->port, v->regs.rip);
 		return 1;
 	}
