@@ -326,27 +326,10 @@ out:
 	tvm_destroy(&vm);
 }
 
-struct late {
-	struct tvm *vm;
-	struct nhv_interrupt in;
-	unsigned int ms;
-};
-
-static void *inject_late(void *p)
-{
-	struct late *l = p;
-	struct timespec ts = { 0, (long)l->ms * 1000000 };
-
-	nanosleep(&ts, NULL);
-	ioctl(l->vm->cpufd, NHV_INTERRUPT, &l->in);
-	return NULL;
-}
-
 static void test_periodic(void)
 {
 	const uint32_t count = 2000000, n = 5;	/* 2 ms period, 5 interrupts */
-	struct late l;
-	pthread_t t;
+	struct tvm_injector l;
 	uint64_t t0, t1;
 	uint32_t d, isr = 1;
 	struct tvm vm;
@@ -368,14 +351,10 @@ static void test_periodic(void)
 	if (!out_to(&vm, 0x10, &d))
 		st_is(d, 0, "periodic: TMCCT reads 0 after TMICT = 0");
 	/* Asleep with IF=1: only the injected 0x41 may wake it, not the timer. */
-	l.vm = &vm;
-	l.in.vector = 0x41;
-	l.in.flags = 0;
-	l.ms = 50;
-	pthread_create(&t, NULL, inject_late, &l);
+	tvm_inject_after(&l, &vm, 0x41, 0, 50);
 	st_ok(handled(&vm, 0x41, &isr),
 	      "periodic: after TMICT = 0 no timer interrupt comes, the injected one does");
-	pthread_join(t, NULL);
+	tvm_inject_join(&l);
 	st_is(isr & 2, 0, "an external (non-APIC) injection does not enter the ISR");
 	if (!out_to(&vm, 0x10, &d))
 		st_is(d, n, "periodic: the count did not move after the stop");
@@ -446,8 +425,7 @@ static void test_ipi(void)
 	};
 	struct nhv_interrupt in = { 0x43, NHV_INTR_APIC };
 	uint32_t d, isr = 0;
-	struct late l;
-	pthread_t t;
+	struct tvm_injector l;
 	struct tvm vm;
 	size_t i;
 	int x;
@@ -471,12 +449,9 @@ static void test_ipi(void)
 		      "NHV_INTERRUPT vector %#x flags %#x is refused (EINVAL)",
 		      bad[i].vector, bad[i].flags);
 	/* Injected once the guest sleeps in HLT (the thread waits 50 ms). */
-	l.vm = &vm;
-	l.in = in;
-	l.ms = 50;
-	pthread_create(&t, NULL, inject_late, &l);
+	tvm_inject_after(&l, &vm, in.vector, in.flags, 50);
 	d = handled(&vm, 0x43, &isr);
-	pthread_join(t, NULL);
+	tvm_inject_join(&l);
 	st_ok(d && (isr & 8),
 	      "an APIC injection wakes HLT and is in service in its handler (%#x)", isr);
 	st_is(tvm_run(&vm), NHV_EXIT_HLT, "IPI guest ends");

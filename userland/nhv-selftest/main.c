@@ -281,26 +281,6 @@ static void test_mmio(void)
 	tvm_destroy(&vm);
 }
 
-struct injector {
-	struct tvm *vm;
-	volatile int injected;
-	int vector;
-};
-
-static void *inject_later(void *p)
-{
-	struct injector *in = p;
-	struct nhv_interrupt i = { (uint32_t)in->vector, 0 };
-	struct timespec ts = { 0, 300 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-	in->injected = 1;
-	__sync_synchronize();
-	if (ioctl(in->vm->cpufd, NHV_INTERRUPT, &i))
-		in->injected = -errno;
-	return NULL;
-}
-
 static void load_isr(struct tvm *vm, int vector)
 {
 	uint16_t at = ISR_BASE + (vector - 0x30) * 0x20;
@@ -312,8 +292,7 @@ static void load_isr(struct tvm *vm, int vector)
 
 static void test_hlt_irq(void)
 {
-	struct injector in;
-	pthread_t t;
+	struct tvm_injector in;
 	struct tvm vm;
 	int x;
 
@@ -321,17 +300,14 @@ static void test_hlt_irq(void)
 		return;
 	load_isr(&vm, 0x30);
 	tvm_io_ports(&vm, (uint16_t[]){ 0x11, 0x12 }, 2);
-	in.vm = &vm;
-	in.injected = 0;
-	in.vector = 0x30;
-	pthread_create(&t, NULL, inject_later, &in);
+	tvm_inject_after(&in, &vm, 0x30, 0, 300);
 	x = tvm_run(&vm);
 	__sync_synchronize();
 	tap_ok(x == NHV_EXIT_IO && vm.run->io.port == 0x11 && vm.run->io.data == 0x30 &&
-	       in.injected == 1,
+	       in.result == 1,
 	       "HLT sleeps until an interrupt is injected from another thread; vector 0x30 delivered (%s port %#x)",
 	       exit_name(x), vm.run->io.port);
-	pthread_join(t, NULL);
+	tvm_inject_join(&in);
 	x = tvm_run(&vm);
 	tap_ok(x == NHV_EXIT_IO && vm.run->io.port == 0x12,
 	       "after IRET the guest continues past HLT (%s)", exit_name(x));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -237,4 +238,34 @@ int tvm_get_regs(struct tvm *vm, struct nhv_regs *r)
 int tvm_set_regs(struct tvm *vm, const struct nhv_regs *r)
 {
 	return ioctl(vm->cpufd, NHV_SET_REGS, r) ? -errno : 0;
+}
+
+static void *tvm_injector_main(void *p)
+{
+	struct tvm_injector *j = p;
+	struct timespec ts = { j->ms / 1000, (long)(j->ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+	j->result = 1;
+	__sync_synchronize();
+	if (ioctl(j->vm->cpufd, NHV_INTERRUPT, &j->in))
+		j->result = -errno;
+	return NULL;
+}
+
+int tvm_inject_after(struct tvm_injector *j, struct tvm *vm, uint32_t vector,
+		     uint32_t flags, unsigned int ms)
+{
+	j->vm = vm;
+	j->in.vector = vector;
+	j->in.flags = flags;
+	j->ms = ms;
+	j->result = 0;
+	return -pthread_create(&j->thread, NULL, tvm_injector_main, j);
+}
+
+int tvm_inject_join(struct tvm_injector *j)
+{
+	pthread_join(j->thread, NULL);
+	return j->result;
 }

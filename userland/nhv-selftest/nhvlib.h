@@ -6,6 +6,7 @@
 #ifndef NHV_SELFTEST_NHVLIB_H
 #define NHV_SELFTEST_NHVLIB_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel-vmm/include/uapi/nhv.h"
@@ -31,5 +32,22 @@ int tvm_get_regs(struct tvm *vm, struct nhv_regs *r);
 int tvm_set_regs(struct tvm *vm, const struct nhv_regs *r);
 void tvm_set_ivt(struct tvm *vm, int vector, uint16_t handler);
 int tvm_io_ports(struct tvm *vm, const uint16_t *ports, int n);
+
+/*
+ * NHV_INTERRUPT from another thread after MS milliseconds, so that it lands
+ * while the vCPU sleeps in HLT.  result: 0 not yet, 1 sent (set just before
+ * the ioctl), -errno if the ioctl failed.
+ */
+struct tvm_injector {
+	struct tvm *vm;
+	struct nhv_interrupt in;
+	unsigned int ms;
+	volatile int result;
+	pthread_t thread;
+};
+
+int tvm_inject_after(struct tvm_injector *j, struct tvm *vm, uint32_t vector,
+		     uint32_t flags, unsigned int ms);
+int tvm_inject_join(struct tvm_injector *j);	/* the final result */
 
 #endif
