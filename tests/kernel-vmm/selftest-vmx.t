@@ -48,24 +48,9 @@ sleep 1
 poweroff -f
 INIT
 chmod +x "$work/root/init"
-mkdir -p "$work/iso/boot/grub"
-cp "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$work/iso/boot/vmlinuz"
-(cd "$work/root" && find . | cpio -o -H newc 2>/dev/null | gzip > "$work/iso/boot/initrd.gz")
-# A menu without disk probing or delays: every guest instruction costs here.
-cat > "$work/iso/boot/grub/grub.cfg" <<'GRUB'
-set timeout=0
-set default=0
-serial --unit=0 --speed=115200
-terminal_input serial
-terminal_output serial
-menuentry "nhv VMX selftest" {
-	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
-	initrd /boot/initrd.gz
-}
-GRUB
-if ! grub-mkrescue -o "$work/vmx.iso" "$work/iso" --modules="linux normal serial terminal" \
-	> "$work/mkiso.log" 2>&1; then
-	echo "Bail out! cannot build the test ISO: $(tail -n 1 "$work/mkiso.log")"
+if ! why=$(vm_mini_iso "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$work/root" "$work/vmx.iso" \
+	"nhv VMX selftest"); then
+	echo "Bail out! $why"
 	exit 1
 fi
 

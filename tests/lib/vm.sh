@@ -16,6 +16,10 @@
 #   vm_stop                                  kill the emulator (also done at exit)
 #   vm_log                                   path of the serial log
 #   vm_kernel_clean                          0 if no kernel line has BUG:/Oops/WARNING: CPU/general protection
+#   vm_mini_iso KERNEL ROOTDIR ISO TITLE     build a small serial-only test ISO: KERNEL, an
+#                     initramfs of ROOTDIR (its /init runs) and a GRUB menu that boots at
+#                     once without probing disks (every instruction counts under Bochs);
+#                     on failure prints the last line of grub-mkrescue's log, returns 1
 #
 # The functions work under `set -e` and keep their variables local.
 # Every VM gets a fresh folder $VM_DIR under ${TMPDIR:-/tmp}; it is removed at exit
@@ -204,4 +208,31 @@ vm_stop() {
 vm_kernel_clean() {
 	! tr -d '\r' < "$VM_DIR/serial.log" |
 		grep -Eq '^\[ *[0-9]+\.[0-9]+\] .*(BUG:|Oops|WARNING: CPU|general protection)'
+}
+
+vm_mini_iso() {
+	local kernel=$1 root=$2 iso=$3 title=$4 dir
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/nhv-miniiso.XXXXXX")
+	mkdir -p "$dir/iso/boot/grub"
+	cp "$kernel" "$dir/iso/boot/vmlinuz"
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip) \
+		> "$dir/iso/boot/initrd.gz"
+	cat > "$dir/iso/boot/grub/grub.cfg" <<GRUB
+set timeout=0
+set default=0
+serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+menuentry "$title" {
+	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
+	initrd /boot/initrd.gz
+}
+GRUB
+	if ! grub-mkrescue -o "$iso" "$dir/iso" --modules="linux normal serial terminal" \
+		> "$dir/mkiso.log" 2>&1; then
+		echo "cannot build the test ISO $iso: $(tail -n 1 "$dir/mkiso.log")"
+		rm -rf "$dir"
+		return 1
+	fi
+	rm -rf "$dir"
 }

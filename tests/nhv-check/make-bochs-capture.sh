@@ -43,23 +43,7 @@ sleep 1
 poweroff -f
 INIT
 chmod +x "$r/init"
-mkdir -p "$work/iso/boot/grub"
-cp "$kdir/boot/vmlinuz-$kver" "$work/iso/boot/vmlinuz"
-(cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip > "$work/iso/boot/initrd.gz")
-# A menu without disk probing or delays: every guest instruction costs here.
-cat > "$work/iso/boot/grub/grub.cfg" <<'GRUB'
-set timeout=0
-set default=0
-serial --unit=0 --speed=115200
-terminal_input serial
-terminal_output serial
-menuentry "nhv-check capture" {
-	linux /boot/vmlinuz console=ttyS0,115200 panic=-1 quiet
-	initrd /boot/initrd.gz
-}
-GRUB
-grub-mkrescue -o "$work/capture.iso" "$work/iso" --modules="linux normal serial terminal" \
-	> "$work/mkiso.log" 2>&1 || { tail -n 5 "$work/mkiso.log" >&2; exit 1; }
+vm_mini_iso "$kdir/boot/vmlinuz-$kver" "$r" "$work/capture.iso" "nhv-check capture" >&2
 
 NHV_ISO=$work/capture.iso
 bv=$(dpkg-query -W -f '${Version}' bochs 2>/dev/null || echo unknown)
