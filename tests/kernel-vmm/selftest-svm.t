@@ -14,7 +14,12 @@ if [ ! -f "$NHV_ISO" ]; then
 	exit 1
 fi
 
-vm_start --shell --smp 2
+# One host thread for both vCPUs: QEMU 7.2's multi-threaded TCG has races
+# that an L1 hypervisor trips over (a stale int3 after kernel text patching,
+# host state written into a guest's VMCB).  Both CPUs stay online, so that a
+# timer interrupt QEMU drops at a VMRUN is delivered with the next interrupt.
+# See docs/vmm-design.md "Testing under QEMU TCG".
+vm_start --shell --smp 2 --tcg-threads single
 if vm_wait_for 'nhv: ready' 600; then
 	echo "ok 1 - the appliance boots under QEMU TCG with SVM"
 else
@@ -31,6 +36,8 @@ else
 	selftest="nhv-selftest"
 	echo "# no 'nhv' dispatcher in this image: running nhv-selftest directly"
 fi
+
+ko='/lib/modules/$(uname -r)/extra/nhv.ko'
 
 out=$(vm_sh "$selftest --random 150 2>&1" 900)
 st=$?
@@ -81,24 +88,27 @@ else
 	echo "ok 7 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log"
 fi
 
-# SVM held by kvm_amd (a KVM guest running): nhv.ko refuses to load and says why.
-ko='/lib/modules/$(uname -r)/extra/nhv.ko'
-out=$(vm_sh "modprobe kvm_amd && { $selftest --bench --kvm --iterations 1000000000 >/dev/null 2>&1 & } && for i in \$(seq 120); do ls -l /proc/\$!/fd 2>/dev/null | grep -q kvm-vcpu && break; sleep 1; done; insmod $ko; echo insmod=\$?; dmesg | grep 'nhv: refusing' | tail -n 1" 600)
+# SVM held by kvm_amd (a KVM VM that has run a guest and still exists): nhv.ko
+# refuses to load and says why.  `--kvm-hold` keeps the VM until SIGTERM, so
+# it is closed with no vCPU in guest mode.
+out=$(vm_sh "modprobe kvm_amd && { $selftest --kvm-hold >/tmp/kvm-hold.log 2>&1 & } && for i in \$(seq 120); do grep -q 'guest ran' /tmp/kvm-hold.log && break; sleep 1; done; cat /tmp/kvm-hold.log; insmod $ko; echo insmod=\$?; dmesg | grep 'nhv: refusing' | tail -n 1" 300)
 printf '%s\n' "$out" | sed 's/^/# /'
-if printf '%s\n' "$out" | grep -q 'insmod=[1-9]' &&
+if printf '%s\n' "$out" | grep -q 'guest ran' &&
+   printf '%s\n' "$out" | grep -q 'insmod=[1-9]' &&
    printf '%s\n' "$out" | grep -q 'nhv: refusing to load: EFER.SVME is already set'; then
-	echo "ok 8 - nhv.ko refuses to load while kvm_amd runs a guest, and the log says why"
+	echo "ok 8 - nhv.ko refuses to load while kvm_amd holds SVM for a guest, and the log says why"
 else
-	echo "not ok 8 - nhv.ko refuses to load while kvm_amd runs a guest, and the log says why"
+	echo "not ok 8 - nhv.ko refuses to load while kvm_amd holds SVM for a guest, and the log says why"
 fi
-out=$(vm_sh "kill %1 2>/dev/null; kill \$! 2>/dev/null; sleep 2; insmod $ko && $selftest --random 5 >/dev/null 2>&1; echo rc=\$?" 600)
-if printf '%s\n' "$out" | grep -q 'rc=0'; then
-	echo "ok 9 - once the KVM guest is gone nhv.ko loads and runs guests"
+out=$(vm_sh "kill \$!; wait \$!; cat /tmp/kvm-hold.log; insmod $ko" 120 &&
+	vm_sh "$selftest --random 5 >/tmp/selftest.log 2>&1; echo rc=\$?; grep -v '^ok' /tmp/selftest.log | tail -n 20" 300)
+if printf '%s\n' "$out" | grep -q 'VM closed' && printf '%s\n' "$out" | grep -q 'rc=0'; then
+	echo "ok 9 - once the KVM VM is gone nhv.ko loads and runs guests"
 else
-	echo "not ok 9 - once the KVM guest is gone nhv.ko loads and runs guests"
+	echo "not ok 9 - once the KVM VM is gone nhv.ko loads and runs guests"
 	printf '%s\n' "$out" | sed 's/^/# /'
+	tail -n 30 "$(vm_log)" | tr -d '\r' | sed 's/^/# serial: /'
 fi
-
 # Reboot with a vCPU in guest mode (busybox reboot -f kills nothing first):
 # nhv's reboot notifier must get the vCPU out before it clears EFER.SVME.
 before=$(wc -c < "$(vm_log)")

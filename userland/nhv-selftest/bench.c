@@ -4,8 +4,10 @@
  * on the kernel's KVM (/dev/kvm) with the same guest code and page tables.
  * Prints one line per measure, "bench <hv> <measure> <exits> <seconds> <rate>",
  * so a script can put the two side by side (tests/kernel-vmm/bench.sh).
+ * `--kvm-hold` keeps a KVM VM alive until a signal (see hold_kvm).
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,88 +86,170 @@ static void kseg(struct kvm_segment *s, int code, int l)
 	s->g = 1;
 }
 
+/* One KVM VM with one vCPU in long mode, running guest @g. */
+struct kvm_guest {
+	int vm, cpu;
+	long runsize;
+	struct kvm_run *run;
+	uint8_t *mem;
+};
+
+static void kvm_guest_destroy(struct kvm_guest *kg)
+{
+	if (kg->run && kg->run != MAP_FAILED)
+		munmap(kg->run, kg->runsize);
+	if (kg->cpu >= 0)
+		close(kg->cpu);
+	if (kg->vm >= 0)
+		close(kg->vm);
+	if (kg->mem && kg->mem != MAP_FAILED)
+		munmap(kg->mem, BENCH_MEM);
+}
+
+static int kvm_guest_create(struct kvm_guest *kg, int kvm, const struct guest *g,
+			    long iterations)
+{
+	struct kvm_userspace_memory_region mr = { 0 };
+	struct kvm_sregs s;
+	struct kvm_regs r;
+	uint64_t *pt;
+
+	memset(kg, 0, sizeof(*kg));
+	kg->cpu = -1;
+	kg->runsize = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	kg->vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	kg->mem = mmap(NULL, BENCH_MEM, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (kg->runsize <= 0 || kg->vm < 0 || kg->mem == MAP_FAILED) {
+		fprintf(stderr, "bench: KVM VM: %s\n", strerror(errno));
+		kvm_guest_destroy(kg);
+		return -1;
+	}
+	mr.memory_size = BENCH_MEM;
+	mr.userspace_addr = (uintptr_t)kg->mem;
+	ioctl(kg->vm, KVM_SET_USER_MEMORY_REGION, &mr);
+	memcpy(kg->mem + GUEST_CODE, g->start, GUEST_SIZE(*g));
+	pt = (uint64_t *)(kg->mem + GUEST_PML4);
+	pt[0] = (GUEST_PML4 + 0x1000) | 3;
+	pt[512] = (GUEST_PML4 + 0x2000) | 3;
+	pt[1024] = 0x83;
+	kg->cpu = ioctl(kg->vm, KVM_CREATE_VCPU, 0);
+	kg->run = mmap(NULL, kg->runsize, PROT_READ | PROT_WRITE, MAP_SHARED, kg->cpu, 0);
+	if (kg->cpu < 0 || kg->run == MAP_FAILED) {
+		fprintf(stderr, "bench: KVM vCPU: %s\n", strerror(errno));
+		kvm_guest_destroy(kg);
+		return -1;
+	}
+	ioctl(kg->cpu, KVM_GET_SREGS, &s);
+	kseg(&s.cs, 1, 1);
+	kseg(&s.ds, 0, 0);
+	s.es = s.fs = s.gs = s.ss = s.ds;
+	s.cr0 = 0x80000011;
+	s.cr3 = GUEST_PML4;
+	s.cr4 = 0x20;
+	s.efer = 0x500;
+	ioctl(kg->cpu, KVM_SET_SREGS, &s);
+	memset(&r, 0, sizeof(r));
+	r.rip = GUEST_CODE;
+	r.rsp = GUEST_STACK;
+	r.rflags = 2;
+	r.rcx = iterations;
+	ioctl(kg->cpu, KVM_SET_REGS, &r);
+	return 0;
+}
+
+/* Run until the guest halts; @io_exits counts the I/O exits on the way. */
+static int kvm_guest_run(struct kvm_guest *kg, long *io_exits)
+{
+	for (;;) {
+		if (ioctl(kg->cpu, KVM_RUN, 0) < 0) {
+			fprintf(stderr, "bench: KVM_RUN: %s\n", strerror(errno));
+			return -1;
+		}
+		if (kg->run->exit_reason != KVM_EXIT_IO)
+			break;
+		(*io_exits)++;
+	}
+	if (kg->run->exit_reason != KVM_EXIT_HLT) {
+		fprintf(stderr, "bench: KVM guest ended with exit %u\n", kg->run->exit_reason);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_kvm(void)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (kvm < 0)
+		fprintf(stderr, "bench: /dev/kvm: %s (modprobe kvm_amd or kvm_intel first)\n",
+			strerror(errno));
+	return kvm;
+}
+
 static int bench_kvm(int iterations)
 {
 	const struct guest *g[2] = { &g_bench_cpuid, &g_bench_io };
 	const char *names[2] = { "cpuid", "io" };
-	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), k;
-	long runsize;
+	struct kvm_guest kg;
+	int kvm = open_kvm(), k, rc = 0;
 
-	if (kvm < 0) {
-		fprintf(stderr, "bench: /dev/kvm: %s (modprobe kvm_amd or kvm_intel first)\n",
-			strerror(errno));
+	if (kvm < 0)
 		return 1;
-	}
-	runsize = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	for (k = 0; k < 2; k++) {
-		struct kvm_userspace_memory_region mr = { 0 };
-		struct kvm_sregs s;
-		struct kvm_regs r;
-		struct kvm_run *run;
-		uint8_t *mem;
-		uint64_t *pt;
-		int vm, cpu;
+	for (k = 0; k < 2 && !rc; k++) {
 		long n = 0;
 		double t;
 
-		vm = ioctl(kvm, KVM_CREATE_VM, 0);
-		mem = mmap(NULL, BENCH_MEM, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (vm < 0 || mem == MAP_FAILED) {
-			fprintf(stderr, "bench: KVM VM: %s\n", strerror(errno));
-			return 1;
+		if (kvm_guest_create(&kg, kvm, g[k], iterations)) {
+			rc = 1;
+			break;
 		}
-		mr.memory_size = BENCH_MEM;
-		mr.userspace_addr = (uintptr_t)mem;
-		ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr);
-		memcpy(mem + GUEST_CODE, g[k]->start, GUEST_SIZE(*g[k]));
-		pt = (uint64_t *)(mem + GUEST_PML4);
-		pt[0] = (GUEST_PML4 + 0x1000) | 3;
-		pt[512] = (GUEST_PML4 + 0x2000) | 3;
-		pt[1024] = 0x83;
-		cpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-		run = mmap(NULL, runsize, PROT_READ | PROT_WRITE, MAP_SHARED, cpu, 0);
-		if (cpu < 0 || run == MAP_FAILED) {
-			fprintf(stderr, "bench: KVM vCPU: %s\n", strerror(errno));
-			return 1;
-		}
-		ioctl(cpu, KVM_GET_SREGS, &s);
-		kseg(&s.cs, 1, 1);
-		kseg(&s.ds, 0, 0);
-		s.es = s.fs = s.gs = s.ss = s.ds;
-		s.cr0 = 0x80000011;
-		s.cr3 = GUEST_PML4;
-		s.cr4 = 0x20;
-		s.efer = 0x500;
-		ioctl(cpu, KVM_SET_SREGS, &s);
-		memset(&r, 0, sizeof(r));
-		r.rip = GUEST_CODE;
-		r.rsp = GUEST_STACK;
-		r.rflags = 2;
-		r.rcx = iterations;
-		ioctl(cpu, KVM_SET_REGS, &r);
 		t = now();
-		for (;;) {
-			if (ioctl(cpu, KVM_RUN, 0) < 0) {
-				fprintf(stderr, "bench: KVM_RUN: %s\n", strerror(errno));
-				return 1;
-			}
-			if (run->exit_reason != KVM_EXIT_IO)
-				break;
-			n++;
-		}
+		rc = kvm_guest_run(&kg, &n) ? 1 : 0;
 		t = now() - t;
-		if (run->exit_reason != KVM_EXIT_HLT) {
-			fprintf(stderr, "bench: KVM guest ended with exit %u\n", run->exit_reason);
-			return 1;
-		}
-		report("kvm", names[k], k ? n : iterations, t);
-		munmap(run, runsize);
-		close(cpu);
-		close(vm);
-		munmap(mem, BENCH_MEM);
+		if (!rc)
+			report("kvm", names[k], k ? n : iterations, t);
+		kvm_guest_destroy(&kg);
 	}
 	close(kvm);
+	return rc;
+}
+
+/*
+ * `nhv selftest --kvm-hold`: run a short guest on KVM, then keep its VM (and
+ * so KVM's hold on VMX/SVM) until SIGTERM, SIGINT or SIGHUP.  Tests use it to
+ * show that nhv.ko refuses to load while KVM holds the extension; the VM is
+ * torn down with no vCPU in guest mode.
+ */
+int hold_kvm(void)
+{
+	struct kvm_guest kg;
+	sigset_t set;
+	long n = 0;
+	int kvm = open_kvm(), sig = 0;
+
+	if (kvm < 0)
+		return 1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (kvm_guest_create(&kg, kvm, &g_bench_cpuid, 1000)) {
+		close(kvm);
+		return 1;
+	}
+	if (kvm_guest_run(&kg, &n)) {
+		kvm_guest_destroy(&kg);
+		close(kvm);
+		return 1;
+	}
+	printf("kvm-hold: a KVM guest ran 1000 CPUID exits; its VM is kept until a signal\n");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	kvm_guest_destroy(&kg);
+	close(kvm);
+	printf("kvm-hold: signal %d, VM closed\n", sig);
 	return 0;
 }
 

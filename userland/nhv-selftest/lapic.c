@@ -102,7 +102,14 @@ GUEST(g_apic_oneshot, ".code32",
 	"out %eax, $0x10\n"
 	"hlt\n");
 
-/* Periodic with count ESI until EDI interrupts, stop, then sleep again. */
+/*
+ * Periodic with count ESI until EDI interrupts, stop, then sleep again.
+ * A period may end between the last counted interrupt and the stop (the
+ * vCPU thread can be preempted there): that expiry is already in the IRR
+ * and is delivered, as on hardware.  STI; NOP; CLI right after the stop
+ * takes it, so the count reported on 0x12 is final and the sleep after it
+ * can only be ended by a new interrupt.
+ */
 GUEST(g_apic_periodic, ".code32",
 	"movl $0, 0x7000\n"
 	"movl $0x1ff, 0xfee000f0\n"
@@ -117,6 +124,9 @@ GUEST(g_apic_periodic, ".code32",
 	"jb 1b\n"
 	"cli\n"
 	"movl $0, 0xfee00380\n"
+	"sti\n"
+	"nop\n"
+	"cli\n"
 	"mov 0x7000, %eax\n"
 	"out %eax, $0x12\n"
 	"mov 0xfee00390, %eax\n"
@@ -331,7 +341,7 @@ static void test_periodic(void)
 	const uint32_t count = 2000000, n = 5;	/* 2 ms period, 5 interrupts */
 	struct tvm_injector l;
 	uint64_t t0, t1;
-	uint32_t d, isr = 1;
+	uint32_t d, stopped, isr = 1;
 	struct tvm vm;
 
 	if (prot_vm(&vm, g_sysfd, &g_apic_periodic, count, n))
@@ -344,7 +354,11 @@ static void test_periodic(void)
 	if (out_to(&vm, 0x12, &d))
 		goto out;
 	t1 = now_ns();
-	st_is(d, n, "periodic: the guest counted %u interrupts and stopped the timer", n);
+	/* n, or n + 1 when a period ended just before the stop (see the guest). */
+	stopped = d;
+	st_ok(d == n || d == n + 1,
+	      "periodic: the guest counted %u interrupts (%u wanted, one more if a period ended as it stopped the timer)",
+	      d, n);
 	st_ok(t1 - t0 >= (uint64_t)n * count,
 	      "periodic: %u periods of %.1f ms took %.2f ms (not less)", n, count / 1e6,
 	      (t1 - t0) / 1e6);
@@ -357,7 +371,7 @@ static void test_periodic(void)
 	tvm_inject_join(&l);
 	st_is(isr & 2, 0, "an external (non-APIC) injection does not enter the ISR");
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, n, "periodic: the count did not move after the stop");
+		st_is(d, stopped, "periodic: the count did not move after the stop");
 out:
 	tvm_destroy(&vm);
 }

@@ -2,8 +2,9 @@
  * nhv-selftest - `nhv selftest`: proves nhv.ko with small guest programs in
  * real, protected and long mode, and prints TAP.
  *
- *   nhv selftest [--module PATH] [--random N]
+ *   nhv selftest [--module PATH] [--random N] [--only GROUP[,GROUP...]]
  *   nhv selftest --bench [--kvm] [--iterations N]     (see bench.c)
+ *   nhv selftest --kvm-hold     keep a KVM VM until a signal (see bench.c)
  *
  * Loads nhv.ko (PATH, or /lib/modules/$(uname -r)/extra/nhv.ko) when
  * /dev/nhv is missing.  Exit status 0 only if every test passed.
@@ -464,28 +465,93 @@ static void test_fail_entry(void)
 	tvm_destroy(&vm);
 }
 
+static int nrandom = 200;
+
+static void grp_badioctl(void) { test_bad_ioctls(sysfd); }
+static void grp_tlb(void) { test_tlb(sysfd); }
+static void grp_lapic(void) { test_lapic(sysfd); }
+static void grp_stringio(void) { test_string_io(sysfd); }
+static void grp_random(void) { test_random(sysfd, nrandom); }
+
+/* The test groups, in the order they run; `--only a,b` picks some. */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} groups[] = {
+	{ "api", test_api },		{ "badioctl", grp_badioctl },
+	{ "cpuid", test_cpuid_policy },	{ "io", test_io },
+	{ "mmio", test_mmio },		{ "hlt", test_hlt_irq },
+	{ "udgp", test_ud_gp },		{ "nmi", test_nmi },
+	{ "triple", test_triple_fault },	{ "failentry", test_fail_entry },
+	{ "kill", test_kill },		{ "tlb", grp_tlb },
+	{ "lapic", grp_lapic },		{ "stringio", grp_stringio },
+	{ "random", grp_random },
+};
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+/* "a,b" -> a mask over groups[]; 0 and a message naming the bad one. */
+static unsigned int parse_only(const char *list)
+{
+	unsigned int mask = 0;
+	const char *p = list;
+	size_t i, n;
+
+	while (*p) {
+		n = strcspn(p, ",");
+		for (i = 0; i < NGROUPS; i++)
+			if (strlen(groups[i].name) == n && !strncmp(p, groups[i].name, n))
+				break;
+		if (i == NGROUPS) {
+			fprintf(stderr, "nhv selftest: --only: unknown group '%.*s'; groups:", (int)n, p);
+			for (i = 0; i < NGROUPS; i++)
+				fprintf(stderr, " %s", groups[i].name);
+			fprintf(stderr, "\n");
+			return 0;
+		}
+		mask |= 1u << i;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return mask;
+}
+
+static int usage(const char *bad)
+{
+	fprintf(stderr, "usage: nhv selftest [--module PATH] [--random N] [--only GROUP[,GROUP...]]\n"
+		"       nhv selftest --bench [--kvm] [--iterations N] [--module PATH]\n"
+		"       nhv selftest --kvm-hold\n"
+		"unknown argument '%s'\n", bad);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	const char *module = NULL;
 	char why[512] = "";
-	int i, nrandom = 200, bench = 0, use_kvm = 0, iterations = 100000;
+	unsigned int only = ~0u;
+	int bench = 0, use_kvm = 0, iterations = 100000;
+	size_t i;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--module") && i + 1 < argc) {
+	for (i = 1; i < (size_t)argc; i++) {
+		if (!strcmp(argv[i], "--module") && i + 1 < (size_t)argc) {
 			module = argv[++i];
-		} else if (!strcmp(argv[i], "--random") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--random") && i + 1 < (size_t)argc) {
 			nrandom = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--only") && i + 1 < (size_t)argc) {
+			only = parse_only(argv[++i]);
+			if (!only)
+				return 2;
 		} else if (!strcmp(argv[i], "--bench")) {
 			bench = 1;
 		} else if (!strcmp(argv[i], "--kvm")) {
 			use_kvm = 1;
-		} else if (!strcmp(argv[i], "--iterations") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--kvm-hold")) {
+			return hold_kvm();
+		} else if (!strcmp(argv[i], "--iterations") && i + 1 < (size_t)argc) {
 			iterations = atoi(argv[++i]);
 		} else {
-			fprintf(stderr, "usage: nhv selftest [--module PATH] [--random N]\n"
-				"       nhv selftest --bench [--kvm] [--iterations N] [--module PATH]\n"
-				"unknown argument '%s'\n", argv[i]);
-			return 2;
+			return usage(argv[i]);
 		}
 	}
 	if (bench && use_kvm)
@@ -497,20 +563,8 @@ int main(int argc, char **argv)
 		printf("Bail out! %s\n", why);
 		return 1;
 	}
-	test_api();
-	test_bad_ioctls(sysfd);
-	test_cpuid_policy();
-	test_io();
-	test_mmio();
-	test_hlt_irq();
-	test_ud_gp();
-	test_nmi();
-	test_triple_fault();
-	test_fail_entry();
-	test_kill();
-	test_tlb(sysfd);
-	test_lapic(sysfd);
-	test_string_io(sysfd);
-	test_random(sysfd, nrandom);
+	for (i = 0; i < NGROUPS; i++)
+		if (only & (1u << i))
+			groups[i].run();
 	return tap_done();
 }

@@ -24,5 +24,6 @@ int prot_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t esi,
 void handler(struct tvm *vm, int slot, int vector, const struct guest *g);
 int out_to(struct tvm *vm, uint16_t port, uint32_t *data);
 int run_bench(int sysfd, int iterations, int use_kvm);
+int hold_kvm(void);
 
 #endif

@@ -350,6 +350,30 @@ static void tlb_debug_regs(int sysfd, int ncpu, const int *cpus)
 	tvm_destroy(&vm);
 }
 
+/* After a failure: where the guest stood, for the report. */
+static void dump_state(struct tvm *vm, const struct nhv_regs *r)
+{
+	struct nhv_sregs sr;
+
+	st_diag("rip %#llx rsp %#llx rflags %#llx r12 %#llx r15 %#llx, on CPU %d",
+		(unsigned long long)r->rip, (unsigned long long)r->gpr[NHV_RSP],
+		(unsigned long long)r->rflags, (unsigned long long)r->gpr[NHV_R12],
+		(unsigned long long)r->gpr[NHV_R15], sched_getcpu());
+	if (vm->run->exit_reason == NHV_EXIT_INTERNAL)
+		st_diag("internal: suberror %u data %#llx %#llx %#llx",
+			vm->run->internal.suberror,
+			(unsigned long long)vm->run->internal.data[0],
+			(unsigned long long)vm->run->internal.data[1],
+			(unsigned long long)vm->run->internal.data[2]);
+	if (ioctl(vm->cpufd, NHV_GET_SREGS, &sr))
+		return;
+	st_diag("cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#x/%#llx/%#x gdt %#llx idt %#llx",
+		(unsigned long long)sr.cr0, (unsigned long long)sr.cr3,
+		(unsigned long long)sr.cr4, (unsigned long long)sr.efer, sr.cs.selector,
+		(unsigned long long)sr.cs.base, sr.cs.attrib,
+		(unsigned long long)sr.gdt.base, (unsigned long long)sr.idt.base);
+}
+
 struct mover {
 	pid_t tid;
 	int ncpu;
@@ -434,6 +458,7 @@ static void tlb_migrate_in_run(int sysfd, int ncpu, const int *cpus)
 				chunks, x, c.run->io.port, c.run->io.data,
 				(unsigned long long)(chunks * chunk),
 				canaries_ok(&r) ? "kept" : "LOST");
+			dump_state(&vm, &r);
 			bad = 1;
 		}
 		if (sched_getcpu() != last)
