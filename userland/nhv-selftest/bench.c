@@ -223,10 +223,11 @@ static int bench_kvm(int iterations)
  */
 int hold_kvm(void)
 {
+	const long exits = 1000;
 	struct kvm_guest kg;
 	sigset_t set;
 	long n = 0;
-	int kvm = open_kvm(), sig = 0;
+	int kvm = open_kvm(), sig = 0, rc = 1;
 
 	if (kvm < 0)
 		return 1;
@@ -235,22 +236,21 @@ int hold_kvm(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (kvm_guest_create(&kg, kvm, &g_bench_cpuid, 1000)) {
-		close(kvm);
-		return 1;
+	if (kvm_guest_create(&kg, kvm, &g_bench_cpuid, exits))
+		goto out;
+	if (!kvm_guest_run(&kg, &n)) {
+		printf("kvm-hold: a KVM guest ran %ld CPUID exits; its VM is kept until a signal\n",
+		       exits);
+		fflush(stdout);
+		sigwait(&set, &sig);
+		rc = 0;
 	}
-	if (kvm_guest_run(&kg, &n)) {
-		kvm_guest_destroy(&kg);
-		close(kvm);
-		return 1;
-	}
-	printf("kvm-hold: a KVM guest ran 1000 CPUID exits; its VM is kept until a signal\n");
-	fflush(stdout);
-	sigwait(&set, &sig);
 	kvm_guest_destroy(&kg);
+	if (!rc)
+		printf("kvm-hold: signal %d, VM closed\n", sig);
+out:
 	close(kvm);
-	printf("kvm-hold: signal %d, VM closed\n", sig);
-	return 0;
+	return rc;
 }
 
 int run_bench(int sysfd, int iterations, int use_kvm)

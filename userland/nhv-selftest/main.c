@@ -496,6 +496,10 @@ static unsigned int parse_only(const char *list)
 	const char *p = list;
 	size_t i, n;
 
+	if (!*p) {
+		fprintf(stderr, "nhv selftest: --only needs a group name, e.g. --only tlb,lapic\n");
+		return 0;
+	}
 	while (*p) {
 		n = strcspn(p, ",");
 		for (i = 0; i < NGROUPS; i++)
@@ -530,15 +534,15 @@ int main(int argc, char **argv)
 	const char *module = NULL;
 	char why[512] = "";
 	unsigned int only = ~0u;
-	int bench = 0, use_kvm = 0, iterations = 100000;
-	size_t i;
+	int i, bench = 0, use_kvm = 0, iterations = 100000;
+	size_t g;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "--module") && i + 1 < (size_t)argc) {
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--module") && i + 1 < argc) {
 			module = argv[++i];
-		} else if (!strcmp(argv[i], "--random") && i + 1 < (size_t)argc) {
+		} else if (!strcmp(argv[i], "--random") && i + 1 < argc) {
 			nrandom = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--only") && i + 1 < (size_t)argc) {
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = parse_only(argv[++i]);
 			if (!only)
 				return 2;
@@ -548,7 +552,7 @@ int main(int argc, char **argv)
 			use_kvm = 1;
 		} else if (!strcmp(argv[i], "--kvm-hold")) {
 			return hold_kvm();
-		} else if (!strcmp(argv[i], "--iterations") && i + 1 < (size_t)argc) {
+		} else if (!strcmp(argv[i], "--iterations") && i + 1 < argc) {
 			iterations = atoi(argv[++i]);
 		} else {
 			return usage(argv[i]);
@@ -563,8 +567,8 @@ int main(int argc, char **argv)
 		printf("Bail out! %s\n", why);
 		return 1;
 	}
-	for (i = 0; i < NGROUPS; i++)
-		if (only & (1u << i))
-			groups[i].run();
+	for (g = 0; g < NGROUPS; g++)
+		if (only & (1u << g))
+			groups[g].run();
 	return tap_done();
 }
