@@ -2,10 +2,20 @@
 IMAGE_INPUTS := images/mkinitramfs.sh images/modules.list $(shell find images/rootfs -type f)
 EXTRA_MODULES_DIR := $(B)/modules
 
+# The default L2 guest (images/l2/, docs/nhv-vm.md): its initramfs and
+# definition, installed under /usr/lib/nhv/l2 in the appliance.  Its kernel
+# is the appliance's own, read from the boot medium (no second copy).
+L2_DIR := $(B)/l2
+$(L2_DIR)/.ok: $(wildcard images/l2/*) $(KDIR)/.ok
+	@mkdir -p $(L2_DIR)
+	images/l2/mkl2initramfs.sh $(L2_DIR)/initrd.img $(KDIR) $(KVER)
+	cp images/l2/default.vmx $(L2_DIR)/default.vmx
+	@touch $@
+
 # Parts that build kernel modules for the image add them to IMAGE_MODULES
 # (built into $(EXTRA_MODULES_DIR), installed under /lib/modules/$(KVER)/extra).
-$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_MODULES) $(IMAGE_INPUTS) $(KDIR)/.ok
-	images/mkinitramfs.sh $@ $(KDIR) $(KVER) $(BIN) $(EXTRA_MODULES_DIR)
+$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_MODULES) $(IMAGE_INPUTS) $(KDIR)/.ok $(L2_DIR)/.ok
+	images/mkinitramfs.sh $@ $(KDIR) $(KVER) $(BIN) $(EXTRA_MODULES_DIR) $(L2_DIR)
 
 $(ISO): $(B)/initramfs.img images/grub.cfg images/mkiso.sh $(KDIR)/.ok
 	images/mkiso.sh $@ $(KDIR)/boot/vmlinuz-$(KVER) $(B)/initramfs.img

@@ -2,13 +2,15 @@
 # Build the appliance's initramfs: busybox-static, the nhv programs, the
 # kernel modules in images/modules.list (with their dependencies), pci.ids
 # and images/rootfs.  Fails loudly, naming what is missing.
-# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR]
+# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR]]
+# L2_DIR holds the default L2 guest (initrd.img, default.vmx) for /usr/lib/nhv/l2.
 set -eu
 out=$1
 kdir=$2
 kver=$3
 bindir=$4
 extramods=${5:-}
+l2dir=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 mods=$kdir/lib/modules/$kver
 stage=$out.d
@@ -38,6 +40,16 @@ cp -a "$here/rootfs/." "$stage/"
 cp "$bindir"/* "$stage/bin/"
 ln -s /bin/nhv-init "$stage/init"
 cp /usr/share/misc/pci.ids "$stage/usr/share/misc/pci.ids"
+
+# The default L2 guest: its kernel is the appliance's own bzImage on the boot
+# medium, which nhv-init mounts on /run/nhv/media (docs/nhv-vm.md).
+if [ -n "$l2dir" ]; then
+	[ -s "$l2dir/initrd.img" ] && [ -s "$l2dir/default.vmx" ] ||
+		fail "no initrd.img or default.vmx in $l2dir (images/l2/mkl2initramfs.sh)"
+	mkdir -p "$stage/usr/lib/nhv/l2"
+	cp "$l2dir/initrd.img" "$l2dir/default.vmx" "$stage/usr/lib/nhv/l2/"
+	ln -s /run/nhv/media/boot/vmlinuz "$stage/usr/lib/nhv/l2/vmlinuz"
+fi
 
 # root's password is "nhv" (docs/quickstart.md); the salt is fixed so
 # that the image is reproducible.

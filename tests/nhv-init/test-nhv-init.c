@@ -1,4 +1,6 @@
-/* Unit tests of nhv-init's pure parts: the kernel command line reader. */
+/* Unit tests of nhv-init's pure parts: the kernel command line reader, the boot medium's label. */
+#include <string.h>
+
 #include "tests/lib/tap.h"
 #include "userland/nhv-init/nhv-init.h"
 
@@ -14,6 +16,23 @@ int main(void)
 	tap_ok(cmdline_get("missing") == NULL, "an absent key is NULL");
 	cmdline_set("");
 	tap_ok(cmdline_get("nhv.shell") == NULL, "an empty command line has no keys");
+
+	unsigned char pvd[128];
+
+	memset(pvd, ' ', sizeof(pvd));
+	pvd[0] = 1;
+	memcpy(pvd + 1, "CD001", 5);
+	memcpy(pvd + 40, "NHV", 3);
+	tap_ok(bootmedia_is_nhv(pvd, sizeof(pvd)), "an ISO9660 volume labelled NHV is the boot medium");
+	tap_ok(!bootmedia_is_nhv(pvd, 71), "a short read is not");
+	memcpy(pvd + 40, "NHVDATA", 7);
+	tap_ok(!bootmedia_is_nhv(pvd, sizeof(pvd)), "a label that only starts with NHV is not");
+	memcpy(pvd + 40, "NHV    ", 7);
+	pvd[0] = 2;
+	tap_ok(!bootmedia_is_nhv(pvd, sizeof(pvd)), "a supplementary volume descriptor is not");
+	pvd[0] = 1;
+	pvd[3] = 'X';
+	tap_ok(!bootmedia_is_nhv(pvd, sizeof(pvd)), "no CD001 signature, no ISO9660");
 
 	return tap_done();
 }

@@ -5,9 +5,11 @@
  * hardware needs, set the hostname, bring every NIC up with DHCP, print
  * "nhv: ready" and the status block on every console, then hand PID 1 to
  * busybox init (logins or a serial root shell, power button, shutdown).
+ * Before the status block: the L2 guests with nhv.autostart start.
  *
  * `nhv-init shutdown` is run by busybox init when the appliance powers off
- * or reboots: it says so on the consoles and unmounts the disks.
+ * or reboots (poweroff, the ACPI button, the outer host's OS_Halt): it stops
+ * the L2 guests, says so on the consoles and unmounts the disks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 static int shutdown_step(void)
 {
+	l2_stop_all();
 	consoles_write("nhv: shutting down\n");
 	unmount_all();
 	return 0;
@@ -61,7 +64,7 @@ static void start_syslogd(void)
 
 int main(int argc, char **argv)
 {
-	static char status[8192];
+	static char status[8192], l2[2048];
 	char hostname[256];
 
 	if (argc == 2 && strcmp(argv[1], "shutdown") == 0)
@@ -92,6 +95,13 @@ int main(int argc, char **argv)
 	log_msg("step: toolsd");
 	toolsd_once_step();
 	gethostname(hostname, sizeof(hostname) - 1);	/* guestinfo may have set it */
+
+	log_msg("step: l2 guests");
+	bootmedia_mount();
+	l2_store_setup();
+	l2_define_default();
+	l2_autostart(l2, sizeof(l2));
+	status_set_l2(l2);
 
 	if (inittab_write("/etc/inittab") < 0)
 		log_msg("cannot write /etc/inittab: %s", strerror(errno));

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #define NHV_RUN_DIR "/run/nhv"
+#define NHV_MEDIA_DIR NHV_RUN_DIR "/media"
 
 /* log.c: messages to the kernel log (and to stderr in debug mode) */
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -38,6 +39,19 @@ void consoles_write(const char *text);
 
 /* status.c: the status block printed after `nhv: ready` */
 int status_build(char *buf, size_t len, const char *hostname);
+
+/* bootmedia.c: mount the ISO9660 volume NHV the appliance booted from */
+int bootmedia_is_nhv(const unsigned char *pvd, size_t len);	/* primary volume descriptor */
+int bootmedia_mount(void);
+
+/* l2guests.c: the VM store, the default guest, autostart, stop at power-off */
+void l2_store_setup(void);
+void l2_define_default(void);
+void l2_autostart(char *lines, size_t len);
+void l2_stop_all(void);
+
+/* status.c: lines added to the status block before "boot time" */
+void status_set_l2(const char *lines);
 
 /* inittab.c: the inittab for busybox init (login or serial root shell) */
 int inittab_write(const char *path);

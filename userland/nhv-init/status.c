@@ -1,8 +1,9 @@
 /*
  * status.c - the block printed after "nhv: ready": hostname, each NIC
  * with its MAC and IPv4 addresses, the SMBIOS system UUID, then nhv-check's
- * brief report (outer hypervisor, VT-x/AMD-V with EPT/NPT, verdict) and how
- * long boot took.
+ * brief report (outer hypervisor, VT-x/AMD-V with EPT/NPT, verdict), the
+ * L2 guests started at boot (nhv-vm's "l2 NAME : ..." lines) and how long
+ * boot took.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -73,6 +74,13 @@ static void nic_line(char *buf, size_t len, const char *ifname, struct ifaddrs *
 		link[0] ? basename(link) : "(no driver)", addrs[0] ? addrs : " no IPv4 address");
 }
 
+static const char *l2_lines = "";
+
+void status_set_l2(const char *lines)
+{
+	l2_lines = lines;
+}
+
 int status_build(char *buf, size_t len, const char *hostname)
 {
 	char uuid[64], uptime[64];
@@ -103,6 +111,7 @@ int status_build(char *buf, size_t len, const char *hostname)
 		snprintf(uuid, sizeof(uuid), "unknown (no DMI)");
 	appendf(buf, len, "  system uuid  : %s\n", uuid);
 	append_check(buf, len);
+	appendf(buf, len, "%s", l2_lines);
 	if (read_file("/proc/uptime", uptime, sizeof(uptime)) > 0)
 		appendf(buf, len, "  boot time    : %.*s s since the kernel started\n",
 			(int)strcspn(uptime, " "), uptime);
