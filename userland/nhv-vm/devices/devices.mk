@@ -1,0 +1,8 @@
+# nhv-vm device models (userland/nhv-vm/devices): unit tests against a
+# recording fake VM (tests/nhv-vm/fakevm.c) and libFuzzer targets.  The
+# program itself is built by userland/nhv-vm/nhv-vm.mk.
+DEV := userland/nhv-vm/devices
+FAKEVM := tests/nhv-vm/fakevm.c
+
+$(eval $(call unit_test,test-devices-uart,tests/nhv-vm/test-devices-uart.c $(DEV)/uart8250.c $(FAKEVM),-lpthread))
+$(B)/tests/test-devices-uart: tests/nhv-vm/fakevm.h
