@@ -6,3 +6,5 @@ FAKEVM := tests/nhv-vm/fakevm.c
 
 $(eval $(call unit_test,test-devices-uart,tests/nhv-vm/test-devices-uart.c $(DEV)/uart8250.c $(FAKEVM),-lpthread))
 $(B)/tests/test-devices-uart: tests/nhv-vm/fakevm.h
+$(eval $(call unit_test,test-devices-ioapic,tests/nhv-vm/test-devices-ioapic.c $(DEV)/ioapic.c $(FAKEVM),-lpthread))
+$(B)/tests/test-devices-ioapic: tests/nhv-vm/fakevm.h
