@@ -8,3 +8,5 @@ $(eval $(call unit_test,test-devices-uart,tests/nhv-vm/test-devices-uart.c $(DEV
 $(B)/tests/test-devices-uart: tests/nhv-vm/fakevm.h
 $(eval $(call unit_test,test-devices-ioapic,tests/nhv-vm/test-devices-ioapic.c $(DEV)/ioapic.c $(FAKEVM),-lpthread))
 $(B)/tests/test-devices-ioapic: tests/nhv-vm/fakevm.h
+$(eval $(call unit_test,test-devices-platform,tests/nhv-vm/test-devices-platform.c $(DEV)/acpi_pm.c $(DEV)/i8042.c $(DEV)/debug_exit.c $(DEV)/fw_cfg.c $(FAKEVM),-lpthread))
+$(B)/tests/test-devices-platform: tests/nhv-vm/fakevm.h
