@@ -328,6 +328,33 @@ static void collisions(void)
 	tap_is_int(draws, 8, "both repeats were refused and drawn again");
 }
 
+/* `nhv vm define`: a new guest's uuid.bios follows the identity's policy. */
+static void new_guest_uuid(void)
+{
+	static struct guest_id seen[1];
+	struct hw_facts a = hw(U1, M1, NULL);
+	struct decide_in in = input(&a, NULL);
+	struct nhv_uuid x, y, z;
+
+	add_guest(&seen[0], "one", 0);
+	in.guests = seen;
+	in.nguests = 1;
+	in.mode = MACM_DETERMINISTIC;
+	decide(&in, &out);
+	decide_guest_uuid(&out, "web", testrng_fill, &rng, &x);
+	decide_guest_uuid(&out, "web", testrng_fill, &rng, &y);
+	decide_guest_uuid(&out, "db", testrng_fill, &rng, &z);
+	tap_ok(uuid_eq(&x, &y) && !uuid_eq(&x, &z), "deterministic: same name same UUID, other name other UUID");
+	decide_guest_uuid(&out, "one", testrng_fill, &rng, &x);
+	tap_ok(!uuid_eq(&x, &out.guests[0].uuid), "a new guest named like a known one gets another UUID");
+	tap_ok((x.b[6] >> 4) == 8, "deterministic guest UUIDs are version 8");
+	in.mode = MACM_RANDOM;
+	decide(&in, &out);
+	decide_guest_uuid(&out, "web", testrng_fill, &rng, &x);
+	decide_guest_uuid(&out, "web", testrng_fill, &rng, &y);
+	tap_ok(!uuid_eq(&x, &y) && (x.b[6] >> 4) == 4, "random mode: version 4, a new UUID every time");
+}
+
 static void text_forms(void)
 {
 	struct nhv_uuid u;
@@ -361,6 +388,7 @@ int main(void)
 	guests();
 	policy();
 	collisions();
+	new_guest_uuid();
 	text_forms();
 	return tap_done();
 }

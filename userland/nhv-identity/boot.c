@@ -115,7 +115,7 @@ void boot_read_cmdline(struct boot_opts *o)
 	free(cmd);
 }
 
-static void sys_random(void *ctx, void *buf, size_t n)
+void sys_random(void *ctx, void *buf, size_t n)
 {
 	char *p = buf;
 

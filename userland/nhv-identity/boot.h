@@ -25,6 +25,8 @@ struct boot_opts {
  * /proc/cmdline, else from guestinfo.nhv.KEY of the outer host (nhv-guestinfo).
  */
 void boot_read_cmdline(struct boot_opts *o);
+/* n bytes from getrandom(2) (the random_fn of decide.h). */
+void sys_random(void *ctx, void *buf, size_t n);
 /* 0 when an identity was decided and stored; 1 on failure (messages say why). */
 int boot_run(const struct boot_opts *o);
 

@@ -225,6 +225,18 @@ static void fill_guests(const struct decide_in *in, struct identity *out, int re
 	}
 }
 
+void decide_guest_uuid(const struct identity *id, const char *name, random_fn random,
+		       void *random_ctx, struct nhv_uuid *out)
+{
+	const struct nhv_uuid *seed = id->hw.uuid_valid ? &id->hw.uuid : &id->appliance_uuid;
+	struct decide_in in = { .random = random, .random_ctx = random_ctx };
+	unsigned attempt = 0;
+
+	do
+		make_uuid(&in, id->mode, "nhv-l2-uuid", seed, name, attempt++, out);
+	while (uuid_taken(id, id->nguests, out));
+}
+
 static void derive_hostname(struct identity *out)
 {
 	const uint8_t *b = out->appliance_uuid.b;

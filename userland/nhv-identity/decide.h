@@ -45,6 +45,14 @@ struct decide_in {
 /* Fills *out (which may be large: keep it off small stacks). Returns out->decision. */
 enum decision decide(const struct decide_in *in, struct identity *out);
 
+/*
+ * uuid.bios for a new L2 guest named name under identity id, by id's policy
+ * (derived from the hardware UUID and the name in deterministic mode, else
+ * random), different from the appliance's and every known guest's.
+ */
+void decide_guest_uuid(const struct identity *id, const char *name, random_fn random,
+		       void *random_ctx, struct nhv_uuid *out);
+
 /* The MAC an L2 NIC gets; exposed for tests. attempt > 0 after a collision. */
 void make_guest_mac(enum mac_prefix p, enum mac_mode m, const struct nhv_uuid *seed,
 		    const char *name, int nic, unsigned attempt, const uint8_t rnd[6],

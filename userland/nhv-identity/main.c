@@ -4,9 +4,11 @@
  *   nhv-identity boot [options]     run by nhv-init before networking
  *   nhv-identity [show] [--json]    `nhv identity`: the identity and the last decision
  *   nhv-identity verify FILE        is FILE a valid identity file? (exit 0/1)
+ *   nhv-identity guest-uuid NAME    uuid.bios for a new L2 guest (`nhv vm define`)
  */
 #include "userland/nhv-identity/atomic.h"
 #include "userland/nhv-identity/boot.h"
+#include "userland/nhv-identity/decide.h"
 #include "userland/nhv-identity/idfile.h"
 #include "userland/nhv-identity/sysroot.h"
 
@@ -23,6 +25,7 @@ static void usage(FILE *f)
 	      "                         [--mac-mode random|deterministic]\n"
 	      "       nhv-identity [show] [--json] [--file PATH]\n"
 	      "       nhv-identity verify FILE\n"
+	      "       nhv-identity guest-uuid NAME [--file PATH]\n"
 	      "boot reads the hardware identity, loads the stored one (data disk labelled NHVDATA,\n"
 	      "else the EFI variable NhvIdentity-<nhv GUID>, else RAM), decides new|same|moved|cloned\n"
 	      "and renews the appliance and L2 guest UUIDs and MACs after a clone.\n"
@@ -252,8 +255,34 @@ static int cmd_verify(int argc, char **argv)
 	return 0;
 }
 
+/* A new L2 guest's uuid.bios, in .vmx form, by the identity's policy. */
+static int cmd_guest_uuid(int argc, char **argv)
+{
+	static struct identity id;
+	char path[PATH_MAX], u[48];
+	const char *file = NULL;
+	struct nhv_uuid uuid;
+
+	if (argc == 3 && strcmp(argv[1], "--file") == 0)
+		file = argv[2];
+	else if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (!file)
+		file = sysroot(RUN_DIR "/identity", path, sizeof(path));
+	if (load(file, &id) < 0)
+		return 1;
+	decide_guest_uuid(&id, argv[0], sys_random, NULL, &uuid);
+	uuid_format_vmx(&uuid, u);
+	printf("%s\n", u);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "guest-uuid") == 0)
+		return cmd_guest_uuid(argc - 2, argv + 2);
 	if (argc > 1 && strcmp(argv[1], "boot") == 0)
 		return cmd_boot(argc - 2, argv + 2);
 	if (argc > 1 && strcmp(argv[1], "verify") == 0)
