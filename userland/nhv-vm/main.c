@@ -12,6 +12,16 @@ static const struct verb {
 	const char *help;
 } verbs[] = {
 	{ "check", cmd_check, "parse a .vmx file and print the guest's configuration" },
+	{ "define", cmd_define, "store FILE.vmx as a VM (docs/nhv-vm.md)" },
+	{ "list", cmd_list, "the defined VMs: state, vCPUs, memory, uptime (--json)" },
+	{ "start", cmd_start, "start VM NAME in the background (--console attaches)" },
+	{ "stop", cmd_stop, "power button, forced after --timeout S (default 30); --force, --all" },
+	{ "reset", cmd_reset, "reset VM NAME" },
+	{ "console", cmd_console, "attach to NAME's serial console (Ctrl-] detaches)" },
+	{ "log", cmd_log, "NAME's serial output so far" },
+	{ "rm", cmd_rm, "forget a VM that is not running" },
+	{ "run", cmd_run, "a throwaway guest: [--vmx FILE] [--set K=V]... [-- COMMAND...]" },
+	{ "autostart", cmd_autostart, "start the VMs with nhv.autostart (nhv-init, at boot)" },
 };
 
 static int usage(FILE *f)

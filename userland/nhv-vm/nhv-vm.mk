@@ -1,6 +1,7 @@
 # nhv-vm: the L2 virtual machine monitor (issue 12): `nhv vm VERB`.
 # vmx.c comes from tools/nhv-clone until userland/lib (libnhv) holds it.
-NHV_VM_LIB := tools/nhv-clone/vmx.c
+# atomic.c likewise comes from nhv-identity until then.
+NHV_VM_LIB := tools/nhv-clone/vmx.c userland/nhv-identity/atomic.c
 NHV_VM_SRC := $(sort $(wildcard userland/nhv-vm/*.c userland/nhv-vm/devices/*.c))
 $(eval $(call program,nhv-vm,$(NHV_VM_SRC) $(NHV_VM_LIB),-lpthread))
 $(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c $(NHV_VM_LIB)))

@@ -1,0 +1,172 @@
+/*
+ * builtin-define.c - nhv vm define FILE.vmx: check the file with the guest
+ * config reader, then store it as STORE/NAME/NAME.vmx (NAME: displayName,
+ * else the file's base name), atomically.  Relative nhv.kernel, nhv.initrd
+ * and nhv.diskN paths become absolute (they were relative to FILE's
+ * folder); a file without uuid.bios gets one from nhv-identity, so a cloned
+ * appliance gives its guests new UUIDs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include "userland/nhv-identity/atomic.h"
+#include "userland/nhv-vm/args.h"
+#include "userland/nhv-vm/builtins.h"
+#include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/store.h"
+
+/* nhv-identity guest-uuid NAME, from the folder nhv-vm runs from. */
+static int identity_uuid(const char *name, char *out, size_t len)
+{
+	char exe[PATH_MAX], cmd[PATH_MAX + 128], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	FILE *p;
+	int ok;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	/* name is checked: letters, digits, '.', '_', '-' only */
+	snprintf(cmd, sizeof(cmd), "'%s/nhv-identity' guest-uuid '%s' 2>/dev/null", exe, name);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	ok = fgets(out, (int)len, p) != NULL;
+	if (pclose(p) != 0 || !ok)
+		return -1;
+	out[strcspn(out, "\n")] = '\0';
+	return out[0] ? 0 : -1;
+}
+
+/* A version 4 UUID in .vmx form, when nhv-identity has none to give. */
+static int random_uuid(char *out, size_t len)
+{
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return -1;
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, len, "%02x %02x %02x %02x %02x %02x %02x %02x-%02x %02x %02x %02x %02x %02x %02x %02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+	return 0;
+}
+
+/* key's value made absolute (the config reader resolved it) when it was relative. */
+static int absolutize(struct vmx *v, const char *key, const char *resolved)
+{
+	char *raw = vmx_get(v, key);
+	int r = 0;
+
+	if (raw && raw[0] != '/' && resolved)
+		r = vmx_set(v, key, resolved);
+	free(raw);
+	return r;
+}
+
+int cmd_define(int argc, char **argv)
+{
+	static const char usage[] = "FILE.vmx";
+	char err[1024], why[512], uuid[64], stored[PATH_MAX];
+	const char *file = NULL;
+	struct vm_config c;
+	struct vmx v;
+	char *text, *out, *name;
+	size_t len;
+	int r = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (file || argv[i][0] == '-')
+			return args_usage("define", usage, argv[i]);
+		file = argv[i];
+	}
+	if (!file)
+		return args_usage("define", usage, NULL);
+	if (vm_config_load(&c, file, NULL, 0, err, sizeof(err))) {
+		fprintf(stderr, "nhv vm define: %s\n", err);
+		return 2;
+	}
+	name = strdup(c.display_name);
+	if (!name || store_name_check(name, why, sizeof(why))) {
+		fprintf(stderr, "nhv vm define: %s: displayName: %s\n", file, name ? why : "out of memory");
+		vm_config_free(&c);
+		free(name);
+		return 2;
+	}
+	if (store_exists(name)) {
+		store_vmx_path(name, stored, sizeof(stored));
+		fprintf(stderr, "nhv vm define: a VM named \"%s\" is already defined (%s); "
+			"`nhv vm rm %s` first\n", name, stored, name);
+		vm_config_free(&c);
+		free(name);
+		return 1;
+	}
+	/* The file as written, edited only where it must be. */
+	text = read_file(c.path, 1 << 20, &len);
+	if (!text || vmx_parse(&v, text, len) < 0) {
+		fprintf(stderr, "nhv vm define: cannot read %s: %s\n", c.path, strerror(errno));
+		free(text);
+		vm_config_free(&c);
+		free(name);
+		return 1;
+	}
+	free(text);
+	r |= absolutize(&v, "nhv.kernel", c.kernel);
+	r |= absolutize(&v, "nhv.initrd", c.initrd);
+	for (unsigned int d = 0; d < VM_MAX_DISKS; d++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "nhv.disk%u", d);
+		if (c.disks[d])
+			r |= absolutize(&v, key, c.disks[d]);
+	}
+	if (!c.uuid_bios) {
+		if (identity_uuid(name, uuid, sizeof(uuid)) < 0) {
+			fprintf(stderr, "nhv vm define: nhv-identity gave no uuid.bios for %s "
+				"(has `nhv-identity boot` run?); using a random one\n", name);
+			if (random_uuid(uuid, sizeof(uuid)) < 0)
+				r = -1;
+		}
+		if (r == 0)
+			r = vmx_set(&v, "uuid.bios", uuid);
+	}
+	out = r == 0 ? vmx_format(&v, &len) : NULL;
+	vmx_free(&v);
+	vm_config_free(&c);
+	if (!out) {
+		fprintf(stderr, "nhv vm define: out of memory\n");
+		free(name);
+		return 1;
+	}
+	r = store_write_vmx(name, out, len, why, sizeof(why));
+	free(out);
+	if (r < 0) {
+		fprintf(stderr, "nhv vm define: %s; \"%s\" is not defined\n", why, name);
+		free(name);
+		return 1;
+	}
+	/* What was stored must load: check it, and take it back if not. */
+	store_vmx_path(name, stored, sizeof(stored));
+	if (vm_config_load(&c, stored, NULL, 0, err, sizeof(err))) {
+		int kept;
+
+		fprintf(stderr, "nhv vm define: the stored definition does not load: %s\n", err);
+		store_remove(name, &kept, why, sizeof(why));
+		free(name);
+		return 1;
+	}
+	vm_config_free(&c);
+	printf("defined %s (%s)\n", name, stored);
+	free(name);
+	return 0;
+}

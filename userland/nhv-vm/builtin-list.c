@@ -1,0 +1,151 @@
+/*
+ * builtin-list.c - nhv vm list [--json]: every defined VM with its state,
+ * vCPUs, memory, uptime and boot-to-init time (from its supervisor's
+ * state and the VMM's `status` answer).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "userland/nhv-vm/args.h"
+#include "userland/nhv-vm/builtins.h"
+#include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/ctlclient.h"
+#include "userland/nhv-vm/store.h"
+
+struct row {
+	char state[16];
+	unsigned int vcpus;
+	unsigned long long mib;
+	int autostart, valid;
+	double uptime, init_s;	/* < 0: not known */
+	double resets;
+	struct vm_state st;
+	char err[1024];
+};
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_num(double v, int whole)
+{
+	if (v < 0)
+		printf("null");
+	else if (whole)
+		printf("%.0f", v);
+	else
+		printf("%.3f", v);
+}
+
+static void fill(const char *name, struct row *r)
+{
+	char vmx[PATH_MAX], sock[PATH_MAX], answer[2048], why[300];
+	struct vm_config c;
+	struct timespec now;
+
+	memset(r, 0, sizeof(*r));
+	r->uptime = r->init_s = r->resets = -1;
+	store_vmx_path(name, vmx, sizeof(vmx));
+	r->valid = vm_config_load(&c, vmx, NULL, 0, r->err, sizeof(r->err)) == 0;
+	if (r->valid) {
+		r->vcpus = c.numvcpus;
+		r->mib = (unsigned long long)c.memsize_mib;
+		r->autostart = c.autostart;
+		vm_config_free(&c);
+	}
+	store_state_read(name, &r->st);
+	if (!r->st.running) {
+		snprintf(r->state, sizeof(r->state), "%s", r->valid ? "off" : "invalid");
+		return;
+	}
+	snprintf(r->state, sizeof(r->state), "%s", r->st.state[0] ? r->st.state : "running");
+	r->init_s = r->st.init_s;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (r->st.started > 0)
+		r->uptime = (double)now.tv_sec + now.tv_nsec / 1e9 - r->st.started;
+	store_run_file(name, "control.sock", sock, sizeof(sock));
+	if (ctl_request(sock, "status", answer, sizeof(answer), 2000, why, sizeof(why)) == 0) {
+		ctl_json_number(answer, "uptime_s", &r->uptime);
+		ctl_json_number(answer, "resets", &r->resets);
+	}
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static char names[STORE_MAX_VMS][STORE_NAME_MAX + 1];
+	static struct row rows[STORE_MAX_VMS];
+	int json = 0, n;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else
+			return args_usage("list", "[--json]", argv[i]);
+	}
+	n = store_list(names, STORE_MAX_VMS);
+	if (n < 0) {
+		fprintf(stderr, "nhv vm list: cannot read the store %s\n", store_root());
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		fill(names[i], &rows[i]);
+	if (json) {
+		printf("[");
+		for (int i = 0; i < n; i++) {
+			struct row *r = &rows[i];
+
+			printf("%s\n  {\"name\": ", i ? "," : "");
+			json_str(names[i]);
+			printf(", \"state\": ");
+			json_str(r->state);
+			printf(", \"vcpus\": %u, \"memsize_mib\": %llu, \"autostart\": %s, \"uptime_s\": ",
+			       r->vcpus, r->mib, r->autostart ? "true" : "false");
+			json_num(r->uptime, 0);
+			printf(", \"init_s\": ");
+			json_num(r->init_s, 0);
+			printf(", \"resets\": ");
+			json_num(r->resets, 1);
+			printf(", \"last_exit\": ");
+			json_num(!r->st.running && r->st.exit_status >= 0 ? r->st.exit_status : -1, 1);
+			printf(", \"reason\": ");
+			json_str(r->st.running ? "" : r->valid ? r->st.reason : r->err);
+			printf("}");
+		}
+		printf("%s]\n", n ? "\n" : "");
+		return 0;
+	}
+	printf("%-16s %-8s %5s %8s %9s %8s\n", "NAME", "STATE", "VCPUS", "MEMORY", "UPTIME", "INIT");
+	for (int i = 0; i < n; i++) {
+		struct row *r = &rows[i];
+		char up[32] = "-", init[32] = "-", mem[32] = "-", cpus[16] = "-";
+
+		if (r->uptime >= 0)
+			snprintf(up, sizeof(up), "%.1f s", r->uptime);
+		if (r->init_s >= 0)
+			snprintf(init, sizeof(init), "%.1f s", r->init_s);
+		if (r->valid) {
+			snprintf(mem, sizeof(mem), "%llu MiB", r->mib);
+			snprintf(cpus, sizeof(cpus), "%u", r->vcpus);
+		}
+		printf("%-16s %-8s %5s %8s %9s %8s", names[i], r->state, cpus, mem, up, init);
+		if (!r->valid)
+			printf("  %s", r->err);
+		else if (!r->st.running && r->st.reason[0])
+			printf("  (last: %s)", r->st.reason);
+		putchar('\n');
+	}
+	return 0;
+}
