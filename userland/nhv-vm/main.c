@@ -11,6 +11,7 @@ static const struct verb {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } verbs[] = {
+	{ "boot", cmd_boot, "run one VM in the foreground from a .vmx file" },
 	{ "check", cmd_check, "parse a .vmx file and print the guest's configuration" },
 };
 
