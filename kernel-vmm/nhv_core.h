@@ -283,7 +283,7 @@ void nhv_svm_vmrun(u64 vmcb_pa, u64 host_vmcb_pa, u64 *gprs);
 const struct nhv_ops *nhv_svm_probe(void);
 void nhv_svm_release(void);
 
-/* vmx.c, vmx_entry.S */
+/* vmx.c (probe, release), vmx_entry.S (used by vmx_run.c) */
 int nhv_vmx_launch(u64 *gprs, u64 *host_rsp, bool resume);
 extern const char nhv_vmx_exit[];
 const struct nhv_ops *nhv_vmx_probe(void);

@@ -2,6 +2,7 @@
 #ifndef NHV_VM_BUILTINS_H
 #define NHV_VM_BUILTINS_H
 
+int cmd_boot(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
 /* the verbs people type (docs/nhv-vm.md) */

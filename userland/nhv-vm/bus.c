@@ -92,7 +92,7 @@ static uint64_t guest_rip(struct vcpu *v)
 {
 	struct nhv_regs r;
 
-	return v->vm->accel->get_regs(v, &r) ? 0 : r.rip;
+	return v->vm->accel->get_regs(v, &r) ? 0 : (uint64_t)r.rip;
 }
 
 int bus_io(struct vcpu *v, uint16_t port, int is_write, uint32_t *data, unsigned int size)

@@ -98,14 +98,6 @@ static void identity_map(struct vm *vm)
 		pd[i] = (i << 21) | 0x83;	/* present, writable, 2 MiB page */
 }
 
-/* Null, null, 0x10 64-bit code, 0x18 data: what boot.rst asks for (__BOOT_CS/__BOOT_DS). */
-static void boot_gdt(struct vm *vm)
-{
-	static const uint64_t gdt[4] = { 0, 0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL };
-
-	memcpy(vm_guest_ptr(vm, GPA_GDT, sizeof(gdt)), gdt, sizeof(gdt));
-}
-
 /* vCPU 0 in 64-bit mode at rip with rsi = boot_params. */
 static int long_mode_entry(struct vm *vm, uint64_t rip, uint64_t rsi)
 {
@@ -122,7 +114,7 @@ static int long_mode_entry(struct vm *vm, uint64_t rip, uint64_t rsi)
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
 	s.tr = (struct nhv_segment){ 0, 0xffff, 0, 0x8b };
 	s.ldtr = (struct nhv_segment){ 0, 0xffff, 0, 0x82 };
-	s.gdt = (struct nhv_dtable){ GPA_GDT, 4 * 8 - 1, 0 };
+	s.gdt = (struct nhv_dtable){ GPA_GDT, BOOT_GDT_ENTRIES * 8 - 1, 0 };
 	s.idt = (struct nhv_dtable){ 0, 0, 0 };
 	s.cr0 = 0x80000031;		/* PG, NE, ET, PE */
 	s.cr3 = GPA_PML4;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "userland/nhv-vm/layout.h"
 #include "userland/nhv-vm/loader.h"
 
 int blob_read(struct blob *b, const char *path, size_t max, char *why, size_t whylen)
@@ -82,4 +83,17 @@ enum kernel_kind kernel_kind(const struct blob *k)
 			return KERNEL_MULTIBOOT;
 	}
 	return KERNEL_UNKNOWN;
+}
+
+/*
+ * Null, 0x08 flat 32-bit code (multiboot), 0x10 64-bit code and 0x18 flat
+ * data (boot.rst's __BOOT_CS and __BOOT_DS).
+ */
+void boot_gdt(struct vm *vm)
+{
+	static const uint64_t gdt[BOOT_GDT_ENTRIES] = {
+		0, 0x00cf9b000000ffffULL, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL,
+	};
+
+	memcpy(vm_guest_ptr(vm, GPA_GDT, sizeof(gdt)), gdt, sizeof(gdt));
 }

@@ -34,6 +34,10 @@ int load_multiboot(struct vm *vm, const struct blob *kernel, const char *kernel_
 		   const struct blob *initrd, const char *initrd_path, const char *cmdline,
 		   char *why, size_t whylen);
 
+/* The boot GDT at GPA_GDT (loader.c). */
+#define BOOT_GDT_ENTRIES	4
+void boot_gdt(struct vm *vm);
+
 /* The e820 map of this machine: n entries of {addr, size, type}. */
 struct e820 {
 	uint64_t addr, size;

@@ -11,6 +11,7 @@ static const struct verb {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } verbs[] = {
+	{ "boot", cmd_boot, "run one VM in the foreground from a .vmx file" },
 	{ "check", cmd_check, "parse a .vmx file and print the guest's configuration" },
 	{ "define", cmd_define, "store FILE.vmx as a VM (docs/nhv-vm.md)" },
 	{ "list", cmd_list, "the defined VMs: state, vCPUs, memory, uptime (--json)" },

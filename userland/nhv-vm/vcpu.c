@@ -270,10 +270,11 @@ void vcpu_kick_all(struct vm *vm)
 }
 
 /* Kicks until every thread has left its loop (a kick can land just before NHV_RUN). */
-void vcpu_join_all(struct vm *vm)
+void vcpu_join_all_stop(struct vm *vm)
 {
 	struct timespec ms = { 0, 1000000 };
 
+	vm->stopping = 1;
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

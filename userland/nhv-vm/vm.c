@@ -92,7 +92,7 @@ int vm_create_vcpus(struct vm *vm, char *why, size_t whylen)
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		v->state = i ? VCPU_WAIT_SIPI : VCPU_RUNNING;
+		v->state = i && !vm->accel->kernel_starts_aps ? VCPU_WAIT_SIPI : VCPU_RUNNING;
 		v->sipi_vector = -1;
 		if (vm->accel->vcpu_create(v)) {
 			snprintf(why, whylen, "%s: creating vCPU %u: %s", vm->accel->name, i,
@@ -151,7 +151,7 @@ void vm_stop_fault(struct vcpu *v, const char *fmt, ...)
 	va_end(ap);
 	if (v->vm->accel->get_regs(v, &r))
 		memset(&r, 0, sizeof(r));
-	snprintf(line, sizeof(line), "%s on vcpu %u at rip=%#" PRIx64, what, v->id, r.rip);
+	snprintf(line, sizeof(line), "%s on vcpu %u at rip=%#llx", what, v->id, (unsigned long long)r.rip);
 	vm_set_event(v->vm, VM_EV_STOP, 125, line);
 }
 

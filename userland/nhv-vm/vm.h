@@ -52,6 +52,7 @@ struct vcpu_exit {
 /* A backend.  Registers use nhv's uapi layout whatever the backend. */
 struct accel_ops {
 	const char *name;
+	int kernel_starts_aps;		/* INIT/SIPI handled by the backend itself */
 	/* Creates the VM; -1 with the reason in why. */
 	int (*create)(struct vm *vm, char *why, size_t whylen);
 	int (*set_memory)(struct vm *vm, unsigned int slot, uint64_t gpa, uint64_t size,
@@ -136,6 +137,7 @@ struct vm {
 	char stop_reason[256];
 	volatile int stopping;		/* vCPU threads leave their loops */
 	unsigned int resets;
+	double started;			/* CLOCK_MONOTONIC seconds at the first start */
 	unsigned int parked;		/* vCPUs halted with interrupts off */
 
 	void (*reset_fn[VM_MAX_RESET_HOOKS])(void *dev);
@@ -182,7 +184,8 @@ int bus_port_is_silent(uint16_t port);
 /* vcpu.c */
 int vcpu_start(struct vcpu *v);
 void vcpu_kick_all(struct vm *vm);
-void vcpu_join_all(struct vm *vm);
+/* Stops the VM's vCPU threads and waits for them. */
+void vcpu_join_all_stop(struct vm *vm);
 void vcpu_deliver_ipi(struct vcpu *from, uint32_t icr_low, uint32_t icr_high);
 
 /* cpuid.c */
