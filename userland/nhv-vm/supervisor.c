@@ -268,6 +268,15 @@ static int supervise(struct sup *s, const char *vmx, int ready)
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	snprintf(s->st.state, sizeof(s->st.state), "off");
 	describe_exit(&s->st, status);
+	if (status == 125 || status == 2) {
+		char line[512];
+
+		/* the VMM's own words: "nhv-vm: NAME stopped: REASON at rip=..." */
+		last_vmm_line(s->name, line, sizeof(line));
+		if (line[0])
+			snprintf(s->st.reason, sizeof(s->st.reason), "%.*s",
+				 (int)sizeof(s->st.reason) - 1, line);
+	}
 	s->st.vmm_pid = 0;
 	store_state_write(s->name, &s->st);
 	unlink(s->sock);
