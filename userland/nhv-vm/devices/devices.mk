@@ -12,3 +12,5 @@ $(eval $(call unit_test,test-devices-platform,tests/nhv-vm/test-devices-platform
 $(B)/tests/test-devices-platform: tests/nhv-vm/fakevm.h
 $(eval $(call unit_test,test-devices-rtc,tests/nhv-vm/test-devices-rtc.c $(DEV)/rtc_cmos.c $(FAKEVM),-lpthread))
 $(B)/tests/test-devices-rtc: tests/nhv-vm/fakevm.h
+$(eval $(call unit_test,test-devices-virtq,tests/nhv-vm/test-devices-virtq.c $(DEV)/virtq.c $(FAKEVM)))
+$(B)/tests/test-devices-virtq: tests/nhv-vm/fakevm.h tests/nhv-vm/vring.h
