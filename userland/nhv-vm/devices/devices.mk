@@ -14,3 +14,6 @@ $(eval $(call unit_test,test-devices-rtc,tests/nhv-vm/test-devices-rtc.c $(DEV)/
 $(B)/tests/test-devices-rtc: tests/nhv-vm/fakevm.h
 $(eval $(call unit_test,test-devices-virtq,tests/nhv-vm/test-devices-virtq.c $(DEV)/virtq.c $(FAKEVM)))
 $(B)/tests/test-devices-virtq: tests/nhv-vm/fakevm.h tests/nhv-vm/vring.h
+VIRTIO_SRC := $(DEV)/virtq.c $(DEV)/virtio_mmio.c $(DEV)/virtio_blk.c $(DEV)/virtio_rng.c
+$(eval $(call unit_test,test-devices-virtio,tests/nhv-vm/test-devices-virtio.c $(VIRTIO_SRC) $(FAKEVM),-lpthread))
+$(B)/tests/test-devices-virtio: tests/nhv-vm/fakevm.h tests/nhv-vm/vring.h
