@@ -80,58 +80,60 @@ static void normal_chain(void)
 	tap_ok(vr_used_idx(vm) == 1 && id == 3 && len == 513, "used ring: idx 1, id 3, len 513");
 }
 
+#define N VIRTQ_DESC_F_NEXT
+#define W VIRTQ_DESC_F_WRITE
+#define I VIRTQ_DESC_F_INDIRECT
+#define TBL 0x8000ull	/* an indirect table */
+#define TBL2 0x9000ull	/* a table inside it */
+
+/* A ring the walker must refuse: up to four descriptors, the head, what the error says. */
+static const struct bad_ring {
+	const char *name, *want;
+	int indirect;
+	uint16_t head;
+	struct { uint64_t table; uint16_t i; uint64_t addr; uint32_t len; uint16_t flags, next; } d[4];
+} bad_rings[] = {
+	{ "two descriptors pointing at each other", "loop", 0, 0,
+	  { { VR_DESC, 0, VR_BUF, 8, N, 1 }, { VR_DESC, 1, VR_BUF, 8, N, 0 } } },
+	{ "a descriptor pointing at itself", "loop", 0, 5, { { VR_DESC, 5, VR_BUF, 8, N, 5 } } },
+	{ "next index = queue size", "next index", 0, 0, { { VR_DESC, 0, VR_BUF, 8, N, NUM } } },
+	{ "head index 0xffff", "beyond the queue", 0, 0xffff, { { 0 } } },
+	{ "buffer crossing the end of RAM", "outside guest RAM", 0, 0, { { VR_DESC, 0, RAM - 4, 8, 0, 0 } } },
+	{ "buffer address wrapping past 2^64", "outside guest RAM", 0, 0,
+	  { { VR_DESC, 0, 0xfffffffffffffff8ull, 16, 0, 0 } } },
+	{ "4 GiB - 1 length", "outside guest RAM", 0, 0, { { VR_DESC, 0, VR_BUF, 0xffffffff, W, 0 } } },
+	{ "readable after writable", "device-readable descriptor after", 0, 0,
+	  { { VR_DESC, 0, VR_BUF, 8, N | W, 1 }, { VR_DESC, 1, VR_BUF, 8, 0, 0 } } },
+	{ "indirect without the feature", "without VIRTIO_RING_F_INDIRECT_DESC", 0, 0,
+	  { { VR_DESC, 0, TBL, 16, I, 0 } } },
+	{ "indirect table inside an indirect table", "inside an indirect table", 1, 0,
+	  { { TBL, 0, TBL2, 16, I, 0 }, { TBL2, 0, VR_BUF, 16, 0, 0 }, { VR_DESC, 0, TBL, 16, I, 0 } } },
+	{ "indirect table of 24 bytes", "multiple of 16", 1, 0, { { VR_DESC, 0, TBL, 24, I, 0 } } },
+	{ "empty indirect table", "multiple of 16", 1, 0, { { VR_DESC, 0, TBL, 0, I, 0 } } },
+	{ "indirect table of size + 1 entries", "larger than the queue", 1, 0,
+	  { { VR_DESC, 0, TBL, 16 * (NUM + 1), I, 0 } } },
+	{ "indirect table crossing the end of RAM", "indirect table outside guest RAM", 1, 0,
+	  { { VR_DESC, 0, RAM - 16, 32, I, 0 } } },
+	{ "a loop inside an indirect table", "loop", 1, 0,
+	  { { TBL, 0, VR_BUF, 4, N, 1 }, { TBL, 1, VR_BUF, 4, N, 0 }, { VR_DESC, 0, TBL, 32, I, 0 } } },
+	{ "indirect next beyond its table", "beyond the table", 1, 0,
+	  { { TBL, 0, VR_BUF, 4, N, 2 }, { VR_DESC, 0, TBL, 32, I, 0 } } },
+	{ "indirect descriptor with NEXT", "NEXT", 1, 0, { { VR_DESC, 0, TBL, 16, I | N, 1 } } },
+	{ "indirect descriptor after a direct one", "middle of a chain", 1, 0,
+	  { { TBL, 0, VR_BUF, 4, 0, 0 }, { VR_DESC, 0, VR_BUF, 4, N, 1 }, { VR_DESC, 1, TBL, 16, I, 0 } } },
+};
+
 static void hostile_chains(void)
 {
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, VR_BUF, 8, VIRTQ_DESC_F_NEXT, 1);
-	vr_desc(vm, VR_DESC, 1, VR_BUF, 8, VIRTQ_DESC_F_NEXT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("loop", "two descriptors pointing at each other");
+	for (size_t k = 0; k < sizeof(bad_rings) / sizeof(bad_rings[0]); k++) {
+		const struct bad_ring *r = &bad_rings[k];
 
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 5, VR_BUF, 8, VIRTQ_DESC_F_NEXT, 5);
-	vr_avail(vm, NUM, 5);
-	expect_error("loop", "a descriptor pointing at itself");
-
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, VR_BUF, 8, VIRTQ_DESC_F_NEXT, NUM);
-	vr_avail(vm, NUM, 0);
-	expect_error("next index", "next index = queue size");
-
-	fresh(0, 0);
-	vr_avail(vm, NUM, 0xffff);
-	expect_error("beyond the queue", "head index 0xffff");
-
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, RAM - 4, 8, 0, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("outside guest RAM", "buffer crossing the end of RAM");
-
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, 0xfffffffffffffff8ull, 16, 0, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("outside guest RAM", "buffer address wrapping past 2^64");
-
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, VR_BUF, 0xffffffff, VIRTQ_DESC_F_WRITE, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("outside guest RAM", "4 GiB - 1 length");
-
-	{
-		const char *why = NULL;
-
-		fresh(0, 0);
-		vr_desc(vm, VR_DESC, 0, VR_BUF, 0, 0, 0);
-		vr_avail(vm, NUM, 0);
-		tap_ok(virtq_pop(vm, &q, &c, &why) == 1 && c.nout == 1 && c.out_len == 0,
-		       "a zero-length buffer inside RAM is taken as empty");
+		fresh(r->indirect, 0);
+		for (int j = 0; j < 4 && r->d[j].table != 0; j++)
+			vr_desc(vm, r->d[j].table, r->d[j].i, r->d[j].addr, r->d[j].len, r->d[j].flags, r->d[j].next);
+		vr_avail(vm, NUM, r->head);
+		expect_error(r->want, r->name);
 	}
-
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, VR_BUF, 8, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1);
-	vr_desc(vm, VR_DESC, 1, VR_BUF, 8, 0, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("device-readable descriptor after", "readable after writable");
 
 	fresh(0, 0);
 	vr_put(vm, VR_AVAIL + 2, NUM + 1, 2);
@@ -139,94 +141,39 @@ static void hostile_chains(void)
 
 	fresh(0, 0);
 	for (unsigned int i = 0; i < NUM; i++)
-		vr_desc(vm, VR_DESC, i, VR_BUF, 1, VIRTQ_DESC_F_NEXT, (uint16_t)((i + 1) % NUM));
+		vr_desc(vm, VR_DESC, i, VR_BUF, 1, N, (uint16_t)((i + 1) % NUM));
 	vr_avail(vm, NUM, 0);
 	expect_error("loop", "a ring-shaped chain through all 16 descriptors");
-
-	{
-		const char *why = NULL;
-
-		fresh(0, 0);
-		for (unsigned int i = 0; i < NUM; i++)
-			vr_desc(vm, VR_DESC, i, VR_BUF, 1, i + 1 < NUM ? VIRTQ_DESC_F_NEXT : 0, (uint16_t)(i + 1));
-		vr_avail(vm, NUM, 0);
-		tap_ok(virtq_pop(vm, &q, &c, &why) == 1 && c.nout == NUM, "a chain of exactly the queue size is fine");
-	}
 }
 
-static void indirect(void)
+/* Rings at the edge of the rules that must be accepted. */
+static void edge_chains(void)
 {
-	const uint64_t table = 0x8000;
 	const char *why = NULL;
 
+	fresh(0, 0);
+	vr_desc(vm, VR_DESC, 0, VR_BUF, 0, 0, 0);
+	vr_avail(vm, NUM, 0);
+	tap_ok(virtq_pop(vm, &q, &c, &why) == 1 && c.nout == 1 && c.out_len == 0,
+	       "a zero-length buffer inside RAM is taken as empty");
+
+	fresh(0, 0);
+	for (unsigned int i = 0; i < NUM; i++)
+		vr_desc(vm, VR_DESC, i, VR_BUF, 1, i + 1 < NUM ? N : 0, (uint16_t)(i + 1));
+	vr_avail(vm, NUM, 0);
+	tap_ok(virtq_pop(vm, &q, &c, &why) == 1 && c.nout == NUM, "a chain of exactly the queue size is fine");
+
 	fresh(1, 0);
-	vr_desc(vm, table, 0, VR_BUF, 16, VIRTQ_DESC_F_NEXT, 2);
-	vr_desc(vm, table, 2, VR_BUF + 0x100, 100, VIRTQ_DESC_F_WRITE, 0);
-	vr_desc(vm, VR_DESC, 4, table, 3 * 16, VIRTQ_DESC_F_INDIRECT, 0);
+	vr_desc(vm, TBL, 0, VR_BUF, 16, N, 2);
+	vr_desc(vm, TBL, 2, VR_BUF + 0x100, 100, W, 0);
+	vr_desc(vm, VR_DESC, 4, TBL, 3 * 16, I, 0);
 	vr_avail(vm, NUM, 4);
 	tap_is_int(virtq_pop(vm, &q, &c, &why), 1, "an indirect table pops");
 	tap_ok(c.head == 4 && c.nout == 1 && c.nin == 1 && c.in_len == 100, "indirect: head 4, 1 out, 1 in");
 
-	fresh(0, 0);
-	vr_desc(vm, VR_DESC, 0, table, 16, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("without VIRTIO_RING_F_INDIRECT_DESC", "indirect without the feature");
-
 	fresh(1, 0);
-	vr_desc(vm, table, 0, 0x9000, 16, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_desc(vm, 0x9000, 0, VR_BUF, 16, 0, 0);
-	vr_desc(vm, VR_DESC, 0, table, 16, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("inside an indirect table", "indirect table inside an indirect table");
-
-	fresh(1, 0);
-	vr_desc(vm, VR_DESC, 0, table, 24, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("multiple of 16", "indirect table of 24 bytes");
-
-	fresh(1, 0);
-	vr_desc(vm, VR_DESC, 0, table, 0, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("multiple of 16", "empty indirect table");
-
-	fresh(1, 0);
-	vr_desc(vm, VR_DESC, 0, table, 16 * (NUM + 1), VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("larger than the queue", "indirect table of size + 1 entries");
-
-	fresh(1, 0);
-	vr_desc(vm, VR_DESC, 0, RAM - 16, 32, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("indirect table outside guest RAM", "indirect table crossing the end of RAM");
-
-	fresh(1, 0);
-	vr_desc(vm, table, 0, VR_BUF, 4, VIRTQ_DESC_F_NEXT, 1);
-	vr_desc(vm, table, 1, VR_BUF, 4, VIRTQ_DESC_F_NEXT, 0);
-	vr_desc(vm, VR_DESC, 0, table, 32, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("loop", "a loop inside an indirect table");
-
-	fresh(1, 0);
-	vr_desc(vm, table, 0, VR_BUF, 4, VIRTQ_DESC_F_NEXT, 2);
-	vr_desc(vm, VR_DESC, 0, table, 32, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("beyond the table", "indirect next beyond its table");
-
-	fresh(1, 0);
-	vr_desc(vm, VR_DESC, 0, table, 16, VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 1);
-	vr_avail(vm, NUM, 0);
-	expect_error("NEXT", "indirect descriptor with NEXT");
-
-	fresh(1, 0);
-	vr_desc(vm, table, 0, VR_BUF, 4, 0, 0);
-	vr_desc(vm, VR_DESC, 0, VR_BUF, 4, VIRTQ_DESC_F_NEXT, 1);
-	vr_desc(vm, VR_DESC, 1, table, 16, VIRTQ_DESC_F_INDIRECT, 0);
-	vr_avail(vm, NUM, 0);
-	expect_error("middle of a chain", "indirect descriptor after a direct one");
-
-	fresh(1, 0);
-	vr_desc(vm, 0x8003, 0, VR_BUF, 4, VIRTQ_DESC_F_WRITE, 0);
-	vr_desc(vm, VR_DESC, 0, 0x8003, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	vr_desc(vm, TBL + 3, 0, VR_BUF, 4, W, 0);
+	vr_desc(vm, VR_DESC, 0, TBL + 3, 16, I, 0);
 	vr_avail(vm, NUM, 0);
 	tap_ok(virtq_pop(vm, &q, &c, &why) == 1 && c.nin == 1, "a misaligned indirect table is read correctly");
 }
@@ -306,7 +253,7 @@ int main(void)
 	setup_checks();
 	normal_chain();
 	hostile_chains();
-	indirect();
+	edge_chains();
 	wrap_around();
 	notifications();
 	unset_queue();
