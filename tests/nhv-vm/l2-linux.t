@@ -27,6 +27,13 @@ line=$(tr -d '\r' < "$(vm_log)" | grep -E '^  l2 default +:' | head -n 1)
 printf '%s\n' "$line" | grep -Eq '^  l2 default +: running \([0-9]+\.[0-9] s to init\)$'
 t $? 1 "status block: '${line# }'"
 vm_sh 'PS1=""; PS2=""' 20 >/dev/null
+# A VMM that cannot boot the default guest fails every later check the same
+# way, each after a long wait: stop here and say why.
+if ! printf '%s\n' "$line" | grep -q ': running'; then
+	show "$(vm_sh 'nhv vm log default | tail -n 15; cat /run/nhv/vms/default/vmm.log' 30)"
+	echo "Bail out! the default L2 guest did not boot: ${line#*: }"
+	exit 1
+fi
 
 out=$(vm_sh 'nhv vm list --json; nhv vm log default | grep -c "^nhv-l2: init"' 60)
 printf '%s\n' "$out" | grep -q '"name": "default", "state": "running", "vcpus": 1' &&

@@ -9,4 +9,4 @@ $(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/c
 # The verbs' store, state and argument checks; the L2 exec report reader (CLI part).
 $(eval $(call unit_test,test-vm-store,tests/nhv-vm/test-store.c userland/nhv-vm/store.c userland/nhv-vm/args.c $(NHV_VM_LIB)))
 $(eval $(call unit_test,test-vm-execproto,tests/nhv-vm/test-execproto.c userland/nhv-vm/execproto.c))
-$(eval $(call fuzzer,fuzz-vm-execproto,tests/nhv-vm/fuzz-execproto.c userland/nhv-vm/execproto.c))
+$(eval $(call fuzzer,fuzz-execproto,tests/nhv-vm/fuzz-execproto.c userland/nhv-vm/execproto.c))
