@@ -54,7 +54,7 @@ $(B)/fuzz/$(1): $(2) $(HEADERS) | $(DEPS_STAMP)
 FUZZERS += $(B)/fuzz/$(1)
 endef
 
-.PHONY: all deps programs tests iso run check clean distclean bench bench-vmm
+.PHONY: all deps programs tests iso run check clean distclean bench bench-vmm bench-l2
 all: programs
 
 # Every part first, then the image, which packages what the parts built.
@@ -98,6 +98,9 @@ bench: $(ISO)
 
 bench-vmm: $(ISO)
 	tests/kernel-vmm/bench.sh $(ISO)
+
+bench-l2: $(ISO)
+	tests/bench/l2-bench.sh $(ISO)
 
 clean:
 	rm -rf $(BIN) $(B)/tests $(B)/fuzz $(B)/initramfs* $(B)/iso* $(B)/nhv.iso* $(B)/run

@@ -13,6 +13,7 @@ int cmd_stop(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_autostart(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct verb {
 	{ "stop", cmd_stop, "power button, forced after --timeout S (default 30); --force, --all" },
 	{ "reset", cmd_reset, "reset VM NAME" },
 	{ "console", cmd_console, "attach to NAME's serial console (Ctrl-] detaches)" },
+	{ "status", cmd_status, "the running VMM's status line (JSON: exits by reason, ...)" },
 	{ "log", cmd_log, "NAME's serial output so far" },
 	{ "rm", cmd_rm, "forget a VM that is not running" },
 	{ "run", cmd_run, "a throwaway guest: [--vmx FILE] [--set K=V]... [-- COMMAND...]" },

@@ -1,0 +1,62 @@
+#!/bin/sh
+# L2 benchmark (not part of pass/fail; docs/benchmarks.md, make bench-l2).
+# In one appliance boot under QEMU TCG (AMD SVM + NPT, 2 vCPUs, one TCG
+# thread), the default L2 guest (64 MiB, 1 vCPU) is started on nhv.ko and
+# then, with nhv.ko unloaded, on KVM (kvm_amd), by the same nhv-vm:
+#   - boot-to-init: seconds from `nhv vm start` forking nhv-vm boot to the
+#     guest's "nhv-l2: init" line (its supervisor's init_s);
+#   - exits by reason when init was reached (the VMM's `status` line);
+#   - start-up: `nhv vm start` until the control socket answers (nhv-vm
+#     boot's process start, kernel and initrd load, VM creation);
+#   - L1 memory of the idle guest 5 s after init: nhv-vm boot's RSS, and the
+#     drop of MemAvailable since before the start (guest RAM it touched, the
+#     VMM, and what nhv.ko or KVM allocated).
+# Usage: tests/bench/l2-bench.sh [ISO]
+set -eu
+iso=${1:-build/nhv.iso}
+[ -f "$iso" ] || { echo "l2-bench: no ISO at $iso (run: make iso)" >&2; exit 2; }
+NHV_ISO=$(realpath "$iso")
+export NHV_ISO
+. tests/lib/vm.sh
+
+vm_start --shell --smp 2 --tcg-threads single --append "nhv.autostart=0"
+vm_wait_for 'nhv: ready' 600 || { echo "l2-bench: the appliance did not boot" >&2; exit 1; }
+vm_wait_for 'console      :' 120 || true
+vm_sh 'PS1=""; PS2=""' 20 >/dev/null
+
+# One definition per accelerator, from the default guest's.
+vm_sh 'for a in nhv kvm; do sed -e "s/^displayName.*/displayName = \"l2$a\"/" -e "s/^memsize.*/memsize = \"64\"/" \
+	-e "/^nhv.autostart/d" -e "/^uuid.bios/d" /usr/lib/nhv/l2/default.vmx > /tmp/l2$a.vmx &&
+	echo "nhv.accel = \"$a\"" >> /tmp/l2$a.vmx && nhv vm define /tmp/l2$a.vmx; done' 60
+
+measure() {	# NAME -> "init_s startup_s rss_kib avail_drop_kib" and the status line
+	vm_sh "a0=\$(awk '/MemAvailable/ { print \$2 }' /proc/meminfo); t0=\$(date +%s.%N);
+		nhv vm start $1 >/dev/null || exit 1; t1=\$(date +%s.%N);
+		for i in \$(seq 600); do i=\$(nhv vm list --json | grep '\"$1\"' | sed -n 's/.*\"init_s\": \\([0-9.]*\\).*/\\1/p'); [ -n \"\$i\" ] && break; sleep 1; done;
+		st=\$(nhv vm status $1); sleep 5;
+		pid=\$(sed -n 's/^vmm_pid=//p' /run/nhv/vms/$1/state);
+		rss=\$(awk '/VmRSS/ { print \$2 }' /proc/\$pid/status); a1=\$(awk '/MemAvailable/ { print \$2 }' /proc/meminfo);
+		echo \"RESULT \$i \$(echo \"\$t1 \$t0\" | awk '{ printf \"%.3f\", \$1 - \$2 }') \$rss \$((a0 - a1))\"; echo \"STATUS \$st\";
+		nhv vm stop $1 --force >/dev/null" 900
+}
+
+out_nhv=$(measure l2nhv) || true
+vm_sh 'rmmod nhv && modprobe kvm_amd' 60 >/dev/null || echo "l2-bench: cannot switch to kvm_amd" >&2
+out_kvm=$(measure l2kvm) || true
+
+field() { printf '%s\n' "$1" | sed -n "s/^RESULT //p" | cut -d' ' -f"$2"; }
+exits() { printf '%s\n' "$1" | sed -n 's/^STATUS //p' | sed -n 's/.*"exits": *{\([^}]*\)}.*/\1/p' | tr -d '"' ; }
+n_init=$(field "$out_nhv" 1) k_init=$(field "$out_kvm" 1)
+printf '%-28s %12s %12s\n' "" "nhv.ko" "KVM (kvm_amd)"
+printf '%-28s %12s %12s\n' "boot to init (s)" "${n_init:-failed}" "${k_init:-failed}"
+printf '%-28s %12s %12s\n' "start-up to control (s)" "$(field "$out_nhv" 2)" "$(field "$out_kvm" 2)"
+printf '%-28s %12s %12s\n' "nhv-vm RSS idle (KiB)" "$(field "$out_nhv" 3)" "$(field "$out_kvm" 3)"
+printf '%-28s %12s %12s\n' "MemAvailable drop (KiB)" "$(field "$out_nhv" 4)" "$(field "$out_kvm" 4)"
+if [ -n "$n_init" ] && [ -n "$k_init" ]; then
+	echo "ratio nhv/KVM boot to init: $(echo "$n_init $k_init" | awk '{ printf "%.2f", $1 / $2 }') (goal <= 0.7)"
+fi
+echo "exits at init, nhv.ko: $(exits "$out_nhv")"
+echo "exits at init, KVM:    $(exits "$out_kvm")"
+[ -n "$n_init" ] || printf '%s\n' "$out_nhv" | sed 's/^/# nhv: /'
+[ -n "$k_init" ] || printf '%s\n' "$out_kvm" | sed 's/^/# kvm: /'
+vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true
