@@ -14,25 +14,11 @@
 #include <unistd.h>
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
+#include "userland/nhv-vm/writeall.h"
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/store.h"
 
 #define DETACH_KEY 0x1d	/* Ctrl-] */
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Copies between the console connection and the terminal (or stdout only). */
 static int relay(int fd, int interactive)

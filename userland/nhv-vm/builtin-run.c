@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
+#include "userland/nhv-vm/writeall.h"
 #include "userland/nhv-vm/config.h"
 #include "userland/nhv-vm/execproto.h"
 
@@ -74,21 +75,6 @@ static char *exec_set(const struct vm_config *c, char **words, int nwords)
 	return set;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int wait_child(pid_t pid)
 {
 	int st;
@@ -131,7 +117,7 @@ static int run_exec(char **argv, struct execproto *p, int verbose)
 			break;
 		execproto_feed(p, buf, (size_t)n);
 		if (verbose)
-			write_all(2, (unsigned char *)buf, (size_t)n);
+			write_all(2, buf, (size_t)n);
 	}
 	close(pfd[0]);
 	return wait_child(pid);

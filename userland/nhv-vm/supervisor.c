@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "userland/nhv-vm/store.h"
 #include "userland/nhv-vm/supervisor.h"
+#include "userland/nhv-vm/writeall.h"
 
 #define START_LIMIT_MS 20000	/* nhv-vm boot loads kernel and initrd before the socket */
 #define INIT_MARK "nhv-l2: init"
@@ -52,23 +53,6 @@ static double now_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 static void log_open(struct sup *s)
