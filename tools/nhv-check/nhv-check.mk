@@ -6,6 +6,8 @@ NHV_CHECK_CORE := tools/nhv-check/facts.c tools/nhv-check/derive.c tools/nhv-che
 NHV_CHECK_PROBES := tools/nhv-check/probe.c tools/nhv-check/probe-cpuid.c \
 	tools/nhv-check/probe-cpuinfo.c tools/nhv-check/probe-msr.c tools/nhv-check/probe-dmi.c \
 	tools/nhv-check/probe-pci.c tools/nhv-check/probe-efi.c tools/nhv-check/probe-backdoor.c
+# The backdoor is asked through handshake/ (guest side and real I/O).
+NHV_CHECK_PROBES += $(NHVBD_CLIENT) $(NHVBD_X86)
 
 $(eval $(call program,nhv-check,tools/nhv-check/main.c $(NHV_CHECK_CORE) $(NHV_CHECK_PROBES),-I$(LIBPCI)/include $(LIBPCI)/lib/libpci.a))
 $(BIN)/nhv-check: $(LIBPCI)/lib/libpci.a
