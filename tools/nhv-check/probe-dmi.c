@@ -49,6 +49,7 @@ void probe_dmi(struct facts *f)
 		{ "product_serial", S_DMI_PRODUCT_SERIAL },
 		{ "product_uuid", S_DMI_PRODUCT_UUID },
 		{ "board_vendor", S_DMI_BOARD_VENDOR },
+		{ "chassis_vendor", S_DMI_CHASSIS_VENDOR },
 		{ "bios_vendor", S_DMI_BIOS_VENDOR },
 		{ "bios_version", S_DMI_BIOS_VERSION },
 	};

@@ -17,6 +17,7 @@ void probe_dmi(struct facts *f);
 void probe_pci(struct facts *f);
 void probe_efi(struct facts *f);
 void probe_backdoor(struct facts *f);
+void probe_hv(struct facts *f);
 
 /* Everything, in order; then facts_derive(). */
 void probe_all(struct facts *f);
