@@ -1,5 +1,6 @@
 # nhv-check: diagnostics of the outer host (tools/nhv-check, docs/nhv-check.md).
 NHV_CHECK_CORE := tools/nhv-check/facts.c tools/nhv-check/derive.c tools/nhv-check/hypervisor.c \
+	tools/nhv-check/hv-tables.c tools/nhv-check/virtwhat.c \
 	tools/nhv-check/verdict.c tools/nhv-check/remedy.c tools/nhv-check/report.c \
 	tools/nhv-check/replay.c tools/nhv-check/paste.c tools/nhv-check/paste-dmi.c \
 	tools/nhv-check/paste-tools.c tools/nhv-check/capture.c \
