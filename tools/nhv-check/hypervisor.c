@@ -14,8 +14,9 @@
  *  3. Xen from /proc/xen, unless dom0 (XENFEAT_dom0 or "control_d").
  *  4. The CPUID 0x40000000 signature; "Microsoft Hv" waits for the rest
  *     (QEMU/KVM and Xen show it with Hyper-V enlightenments) unless
- *     0x40000100 names KVM or Xen (nhv); lscpu's "Hypervisor vendor"
- *     stands for the signature in a paste.
+ *     0x40000100 names KVM or Xen (nhv).  In a paste without a
+ *     signature, a pasted systemd-detect-virt answer, then lscpu's
+ *     "Hypervisor vendor", stand for it.
  *  5. DMI for everything else; "Bochs" with a CPU model that names QEMU
  *     or KVM is QEMU's old default SMBIOS, not the Bochs emulator.
  *     The SMBIOS VM bit alone gives vm-other.
@@ -221,6 +222,20 @@ static void gather(const struct facts *f, struct seen *s, struct hv_id *out)
 		EVIDENCE("pasted virt-what facts \"%s\"", str_get(f, S_PASTE_VIRTWHAT));
 }
 
+/* A systemd-detect-virt answer that names a VM (not none, a container,
+ * or microsoft, which systemd itself gives only as a fallback). */
+static int vm_name(const char *n)
+{
+	static const char *const not_vm[] = {
+		"none", "microsoft", "vm-other", "systemd-nspawn", "lxc-libvirt", "lxc", "openvz", "docker",
+		"podman", "rkt", "wsl", "proot", "pouch", "container-other",
+	};
+	for (size_t i = 0; i < sizeof(not_vm) / sizeof(not_vm[0]); i++)
+		if (strcmp(n, not_vm[i]) == 0)
+			return 0;
+	return 1;
+}
+
 #define DONE(n, r)              \
 	do {                    \
 		name = (n);     \
@@ -261,6 +276,9 @@ static const char *choose(const struct facts *f, const struct seen *s, struct hv
 	} else if (str_get(f, S_HV_SIG)[0] && fact_yes(f, N_HV_BIT)) {
 		other = 1;
 	}
+	if (!s->sig && !s->lscpu && str_known(f, S_PASTE_SDV) && vm_name(str_get(f, S_PASTE_SDV)))
+		DONE(str_get(f, S_PASTE_SDV),
+		     "the pasted systemd-detect-virt answer stands for the CPUID signature the paste lacks");
 	if (s->lscpu) {
 		if (strcmp(s->lscpu, "microsoft") != 0)
 			DONE(s->lscpu, "lscpu's Hypervisor vendor, which lscpu reads from the CPUID signature");

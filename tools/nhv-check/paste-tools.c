@@ -181,12 +181,13 @@ int paste_prompt_line(struct paste_state *st, const char *t)
 	return 1;
 }
 
+/* virt-what's facts: "kvm", "xen-domU", "ibm_systemz-zvm" ... */
 static int is_fact_word(const char *t)
 {
 	if (!*t)
 		return 0;
 	for (; *t; t++)
-		if (!(islower((unsigned char)*t) || isdigit((unsigned char)*t) || *t == '_' || *t == '-'))
+		if (!(isalnum((unsigned char)*t) || *t == '_' || *t == '-'))
 			return 0;
 	return 1;
 }

@@ -43,13 +43,27 @@ static int amazon_bios_version(const char *v)
 	       strncmp(v + 3, ".amazon", 7) == 0;
 }
 
+/* Without the helper's output, lscpu's "Hypervisor vendor" (read from the
+ * same CPUID leaf, util-linux lscpu-virt.c) names the signature's fact. */
+static const char *lscpu_fact(const char *v)
+{
+	static const struct {
+		const char *prefix, *fact;
+	} t[] = { { "VMware", "vmware" }, { "Microsoft", "hyperv" }, { "KVM", "kvm" }, { "Xen", "xen" }, { "bhyve", "bhyve" } };
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strncmp(v, t[i].prefix, strlen(t[i].prefix)) == 0)
+			return t[i].fact;
+	return "";
+}
+
 void hv_virt_what(const struct facts *f, char *out, size_t sz)
 {
 	struct vw w = { out, sz, 0 };
 	const struct hv_sig *s = str_get(f, S_HV_SIG)[0] ? hv_sig_lookup(str_get(f, S_HV_SIG)) : NULL;
 	/* virt-what compares the helper's output with each signature; hv-tables.c
 	 * names the fact it prints for each. */
-	const char *sig = s && s->virtwhat ? s->virtwhat : "";
+	const char *sig = s && s->virtwhat ? s->virtwhat : lscpu_fact(str_get(f, S_LSCPU_HV_VENDOR));
 	const char *product = str_get(f, S_DMI_PRODUCT_NAME);
 	const char *vendor = str_get(f, S_CPU_VENDOR);
 	int skip_qemu_kvm = 0, skip_lkvm = 0, no_dmi = f->s[S_DMI_SYS_VENDOR].state == FS_UNAVAILABLE &&
