@@ -92,9 +92,12 @@ static void characteristic(struct paste_state *st, const char *t)
 		fact_set(st->f, N_SMBIOS_VM_BIT, 1, SRC_DMI);
 		return;
 	}
-	/* dmidecode >= 3.0 decodes extension byte 2 in full (the line above
-	 * exists since 2.11): there, the line's absence is an answer. */
-	if (strcmp(t, "UEFI is supported") == 0 || strcmp(t, "BIOS boot specification is supported") == 0) {
+	/* An item of extension byte 2 shows the byte is there; dmidecode >= 3.0
+	 * decodes it in full (the line above exists since 2.11): there, the
+	 * VM line's absence is an answer. */
+	if (strcmp(t, "UEFI is supported") == 0 || strcmp(t, "BIOS boot specification is supported") == 0 ||
+	    strcmp(t, "Function key-initiated network boot is supported") == 0 ||
+	    strcmp(t, "Targeted content distribution is supported") == 0) {
 		if (st->dmi_version >= 300 && !fact_known(st->f, N_SMBIOS_VM_BIT))
 			fact_set(st->f, N_SMBIOS_VM_BIT, 0, SRC_DMI);
 	}
