@@ -428,30 +428,23 @@ static void test_precedence(void)
 	       "the conflict names the losing signature and the cloaking rule");
 	tap_is_str(R.hv.virt_what, "parallels", "virt-what: parallels, and no kvm (skip_qemu_kvm)");
 
-	no_hv_virt("KVMKVMKVM");
-	fact_set_str(&F, S_DMI_PRODUCT_NAME, "VirtualBox", SRC_DMI);
-	fact_set_str(&F, S_DMI_SYS_VENDOR, "innotek GmbH", SRC_DMI);
-	judge();
-	tap_is_str(R.hv.name, "oracle", "VirtualBox DMI beats the KVM paravirt signature");
-
-	no_hv_virt("Microsoft Hv");
-	fact_set_str(&F, S_DMI_SYS_VENDOR, "Xen", SRC_DMI);
-	judge();
-	tap_is_str(R.hv.name, "xen", "Xen DMI beats Xen's Hyper-V cloak");
-
-	no_hv_virt("KVMKVMKVM");
-	fact_set_str(&F, S_DMI_PRODUCT_NAME, "Google Compute Engine", SRC_DMI);
-	judge();
-	tap_is_str(R.hv.name, "google", "Google DMI beats KVM");
-
-	no_hv_virt("Microsoft Hv");
-	fact_set_str(&F, S_DMI_SYS_VENDOR, "QEMU", SRC_DMI);
-	judge();
-	tap_is_str(R.hv.name, "qemu", "Microsoft Hv with QEMU DMI: enlightenments, DMI decides");
-
-	no_hv_virt("Microsoft Hv");
-	judge();
-	tap_is_str(R.hv.name, "microsoft", "Microsoft Hv alone: microsoft");
+	static const struct {
+		const char *sig;
+		enum str_fact field;
+		const char *value, *want, *what;
+	} t[] = {
+		{ "KVMKVMKVM", S_DMI_PRODUCT_NAME, "VirtualBox", "oracle", "VirtualBox DMI beats the KVM paravirt signature" },
+		{ "Microsoft Hv", S_DMI_SYS_VENDOR, "Xen", "xen", "Xen DMI beats Xen's Hyper-V cloak" },
+		{ "KVMKVMKVM", S_DMI_PRODUCT_NAME, "Google Compute Engine", "google", "Google DMI beats KVM" },
+		{ "Microsoft Hv", S_DMI_SYS_VENDOR, "QEMU", "qemu", "Microsoft Hv with QEMU DMI: enlightenments, DMI decides" },
+		{ "Microsoft Hv", S_DMI_BIOS_VERSION, "Hyper-V UEFI Release v4.1", "microsoft", "Microsoft Hv alone: microsoft" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		no_hv_virt(t[i].sig);
+		fact_set_str(&F, t[i].field, t[i].value, SRC_DMI);
+		judge();
+		tap_is_str(R.hv.name, t[i].want, "%s", t[i].what);
+	}
 
 	no_hv_virt("VMwareVMware");
 	fact_set_str(&F, S_DMI_SYS_VENDOR, "QEMU", SRC_DMI);

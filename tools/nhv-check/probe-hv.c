@@ -24,15 +24,6 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-static enum fact_reason reason_for(int e)
-{
-	if (e == -EACCES || e == -EPERM)
-		return geteuid() == 0 ? FR_LOCKDOWN : FR_NOT_ROOT;
-	if (e == -ENOENT || e == -ENOTDIR)
-		return FR_NOT_PRESENT;
-	return FR_IO_ERROR;
-}
-
 static void smbios_vm_bit(struct facts *f)
 {
 	unsigned char raw[64];
@@ -40,7 +31,7 @@ static void smbios_vm_bit(struct facts *f)
 	int fd = open("/sys/firmware/dmi/entries/0-0/raw", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		fact_unavail(f, N_SMBIOS_VM_BIT, reason_for(-errno), SRC_SYSFS);
+		fact_unavail(f, N_SMBIOS_VM_BIT, probe_reason(-errno), SRC_SYSFS);
 		return;
 	}
 	do
@@ -49,7 +40,7 @@ static void smbios_vm_bit(struct facts *f)
 	int e = errno;
 	close(fd);
 	if (n < 0) {
-		fact_unavail(f, N_SMBIOS_VM_BIT, reason_for(-e), SRC_SYSFS);
+		fact_unavail(f, N_SMBIOS_VM_BIT, probe_reason(-e), SRC_SYSFS);
 		return;
 	}
 	/* Byte 1 is the structure length: 0x12 + extension bytes; byte 0x13
@@ -71,7 +62,7 @@ void probe_hv(struct facts *f)
 	if (r == 0)
 		fact_set_str(f, S_SYS_HYPERVISOR_TYPE, buf, SRC_SYSFS);
 	else
-		fact_unavail_str(f, S_SYS_HYPERVISOR_TYPE, reason_for(r), SRC_SYSFS);
+		fact_unavail_str(f, S_SYS_HYPERVISOR_TYPE, probe_reason(r), SRC_SYSFS);
 
 	r = read_small_file("/sys/hypervisor/properties/features", buf, sizeof(buf));
 	if (r == 0) {
@@ -82,7 +73,7 @@ void probe_hv(struct facts *f)
 		else
 			fact_unavail(f, N_XEN_FEATURES, FR_IO_ERROR, SRC_SYSFS);
 	} else {
-		fact_unavail(f, N_XEN_FEATURES, reason_for(r), SRC_SYSFS);
+		fact_unavail(f, N_XEN_FEATURES, probe_reason(r), SRC_SYSFS);
 	}
 
 	fact_set(f, N_PROC_XEN, stat("/proc/xen", &st) == 0, SRC_PROCFS);
@@ -90,7 +81,7 @@ void probe_hv(struct facts *f)
 	if (r == 0)
 		fact_set_str(f, S_XEN_CAPABILITIES, buf, SRC_PROCFS);
 	else
-		fact_unavail_str(f, S_XEN_CAPABILITIES, reason_for(r), SRC_PROCFS);
+		fact_unavail_str(f, S_XEN_CAPABILITIES, probe_reason(r), SRC_PROCFS);
 
 	smbios_vm_bit(f);
 }

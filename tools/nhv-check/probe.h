@@ -25,5 +25,7 @@ void probe_all(struct facts *f);
 /* Read a small file into buf (NUL-terminated, trailing newline removed).
  * 0 on success, else -errno. */
 int read_small_file(const char *path, char *buf, size_t sz);
+/* The reason for a failed read (-errno): not-root, lockdown, not-present, io-error. */
+enum fact_reason probe_reason(int neg_errno);
 
 #endif

@@ -62,38 +62,32 @@ static void paste_parts_text(const struct facts *f, char *out, size_t sz)
 {
 	static const struct {
 		unsigned bit;
+		int dmi; /* a dmidecode record kind, listed inside "dmidecode (...)" */
 		const char *name;
 	} parts[] = {
-		{ PP_CPUINFO, "/proc/cpuinfo" }, { PP_LSCPU, "lscpu" }, { PP_LSCPU_JSON, "lscpu -J" },
-		{ PP_CPUID_HELPER, "virt-what-cpuid-helper" }, { PP_SDV, "systemd-detect-virt" },
-		{ PP_VIRTWHAT, "virt-what" }, { PP_SYSFS, "/sys or /proc files" },
-	};
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} dmi[] = {
-		{ PP_DMI_BIOS, "BIOS" }, { PP_DMI_SYSTEM, "System" }, { PP_DMI_BOARD, "Base Board" },
-		{ PP_DMI_CHASSIS, "Chassis" }, { PP_DMI_OTHER, "other records" },
+		{ PP_CPUINFO, 0, "/proc/cpuinfo" }, { PP_LSCPU, 0, "lscpu" }, { PP_LSCPU_JSON, 0, "lscpu -J" },
+		{ PP_CPUID_HELPER, 0, "virt-what-cpuid-helper" }, { PP_SDV, 0, "systemd-detect-virt" },
+		{ PP_VIRTWHAT, 0, "virt-what" }, { PP_SYSFS, 0, "/sys or /proc files" },
+		{ PP_DMI_BIOS, 1, "BIOS" }, { PP_DMI_SYSTEM, 1, "System" }, { PP_DMI_BOARD, 1, "Base Board" },
+		{ PP_DMI_CHASSIS, 1, "Chassis" }, { PP_DMI_OTHER, 1, "other records" },
 	};
 	size_t n = 0;
+	int in_dmi = 0;
 
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if (!(f->paste_parts & parts[i].bit))
 			continue;
-		appendf(out, sz, &n, "%s%s", n ? ", " : "", parts[i].name);
+		const char *sep = n ? ", " : "";
+		if (parts[i].dmi && !in_dmi) {
+			sep = n ? ", dmidecode (" : "dmidecode (";
+			in_dmi = 1;
+		}
+		appendf(out, sz, &n, "%s%s", sep, parts[i].name);
 		if (parts[i].bit == PP_CPUINFO && f->paste_cpus > 0)
 			appendf(out, sz, &n, " (%d CPU%s)", f->paste_cpus, f->paste_cpus == 1 ? "" : "s");
 	}
-	int first = 1;
-	for (size_t i = 0; i < sizeof(dmi) / sizeof(dmi[0]); i++) {
-		if (!(f->paste_parts & dmi[i].bit))
-			continue;
-		appendf(out, sz, &n, "%s%s", first ? (n ? ", dmidecode (" : "dmidecode (") : ", ",
-				      dmi[i].name);
-		first = 0;
-	}
-	if (!first)
+	if (in_dmi)
 		appendf(out, sz, &n, ")");
 	if (n == 0)
 		snprintf(out, sz, "nothing recognised");
