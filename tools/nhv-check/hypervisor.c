@@ -24,7 +24,7 @@
  *  7. nhv's extras: PCI vendors, the backdoor alone, "QEMU" in the CPU
  *     model (virt-what's last test).
  *  8. "Microsoft Hv" seen: microsoft; a hypervisor bit or an unknown
- *     signature: "unknown" (systemd's vm-other).  Else none.
+ *     signature: "vm-other" (systemd's name).  Else none.
  */
 #include "tools/nhv-check/report.h"
 #include "tools/nhv-check/hv-tables.h"
@@ -310,7 +310,7 @@ static const char *choose(const struct facts *f, const struct seen *s, struct hv
 	if (hyperv)
 		DONE("microsoft", "\"Microsoft Hv\" and nothing more specific (systemd detect_vm)");
 	if (other || fact_yes(f, N_HV_BIT))
-		DONE("unknown", "a hypervisor is present but no signature or string names it (systemd's vm-other)");
+		DONE("vm-other", "a hypervisor is present but no signature or string names it (systemd detect_vm: VIRTUALIZATION_VM_OTHER)");
 	DONE("none", "no hypervisor bit, signature or string");
 done:
 	return name;
@@ -328,8 +328,7 @@ static void conflicts(const struct facts *f, const struct seen *s, struct hv_id 
 		CONFLICT("DMI says %s; %s wins: %s", s->dmi.name, name, out->rule);
 	if (out->platform && fact_yes(f, N_HV_BIT))
 		CONFLICT("the hypervisor bit is set, yet DMI says bare-metal %s: %s", out->platform, out->rule);
-	if (str_known(f, S_PASTE_SDV) && strcmp(str_get(f, S_PASTE_SDV), name) != 0 &&
-	    !(strcmp(name, "unknown") == 0 && strcmp(str_get(f, S_PASTE_SDV), "vm-other") == 0))
+	if (str_known(f, S_PASTE_SDV) && strcmp(str_get(f, S_PASTE_SDV), name) != 0)
 		CONFLICT("the pasted systemd-detect-virt says %s; nhv-check says %s: %s", str_get(f, S_PASTE_SDV), name,
 			 out->rule);
 }
@@ -345,7 +344,7 @@ void hv_identify(const struct facts *f, struct hv_id *out)
 
 	const char *name = out->name;
 	/* A full emulator (Bochs) models a real CPU: no bit to hide. */
-	if (strcmp(name, "none") != 0 && strcmp(name, "unknown") != 0 && fact_no(f, N_CPUID_HV_BIT) &&
+	if (strcmp(name, "none") != 0 && strcmp(name, "vm-other") != 0 && fact_no(f, N_CPUID_HV_BIT) &&
 	    f->n[N_CPUID_HV_BIT].src == SRC_CPUID && !(strcmp(name, "bochs") == 0 && bochs_bios(f)))
 		out->hv_bit_hidden = 1;
 
