@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "handshake/nhvconf.h"
+#include "userland/lib/nhvconf.h"
 #include "nhv-init.h"
 
 int hostname_setup(char *name, size_t len)
@@ -29,7 +29,7 @@ int hostname_setup(char *name, size_t len)
 		snprintf(name, len, "%s", wanted);
 	} else if (current[0] && strcmp(current, "(none)") != 0 && nhvconf_valid_hostname(current)) {
 		snprintf(name, len, "%s", current);
-	} else if ((ulen = (size_t)read_file("/sys/class/dmi/id/product_uuid", uuid,
+	} else if ((ulen = (size_t)read_text("/sys/class/dmi/id/product_uuid", uuid,
 					     sizeof(uuid))) >= 6 && ulen < sizeof(uuid)) {
 		size_t i;
 

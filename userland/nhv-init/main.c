@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "userland/lib/runcap.h"
 #include "nhv-init.h"
 
 static int shutdown_step(void)
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	mount_early();
 	cmdline_load();
-	nhv_debug = cmdline_get("nhv.debug") != NULL;
+	log_setup("nhv-init", "/dev/kmsg", cmdline_get("nhv.debug") ? 2 : -1);
 
 	log_msg("step: drivers");
 	modules_load_for_devices();

@@ -245,7 +245,7 @@ static void collect(void)
 		for (i = 0; i < found.gl_pathc; i++) {
 			char buf[1024];
 
-			if (read_file(found.gl_pathv[i], buf, sizeof(buf)) <= 0)
+			if (read_text(found.gl_pathv[i], buf, sizeof(buf)) <= 0)
 				continue;
 			if (n_devaliases == cap_devaliases) {
 				size_t cap = cap_devaliases ? cap_devaliases * 2 : 256;

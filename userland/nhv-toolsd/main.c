@@ -182,7 +182,8 @@ int main(int argc, char **argv)
 		run_path(logpath, sizeof(logpath), "toolsd.log");
 		opts.log = logpath;
 	}
-	log_open(opts.log);
+	log_setup("nhv-toolsd", NULL, 2);
+	log_to_file(opts.log);
 	if (opts.daemon)
 		daemonize();
 	snprintf(pidtext, sizeof(pidtext), "%d\n", (int)getpid());
