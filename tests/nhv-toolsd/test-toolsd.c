@@ -135,9 +135,18 @@ int main(void)
 	nhvbd_host_guestinfo_set(&H, "guestinfo.nhv.dns", "bad dns value");
 	nhvbd_host_guestinfo_set(&H, "guestinfo.ovfEnv", ovf);
 
+	snprintf(path, sizeof(path), "%s/identity", dir);
+	f = fopen(path, "w");
+	fputs("version=1\nhostname=nhv-abc123\nhostname_source=derived\n", f);
+	fclose(f);
 	nhvconf_init(&conf);
+	config_defaults(&conf);
+	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "nhv-abc123",
+		   "the default host name is nhv-identity's (/run/nhv/identity)");
+	tap_is_int(conf.v[NHVCONF_HOSTNAME].source, NHVCONF_DEFAULT, "... with the source default");
 	config_from_cmdline(&conf);
-	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "from-cmdline", "command line read first");
+	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "from-cmdline",
+		   "the command line wins over the default");
 	config_from_host(&conf, &M.t);
 	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "from-host",
 		   "guestinfo.nhv.hostname wins over ovfEnv and the command line");

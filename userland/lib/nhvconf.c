@@ -37,6 +37,8 @@ const char *nhvconf_source_name(enum nhvconf_source s)
 {
 	switch (s) {
 	case NHVCONF_UNSET:
+		return "unset";
+	case NHVCONF_DEFAULT:
 		return "default";
 	case NHVCONF_CMDLINE:
 		return "kernel command line";

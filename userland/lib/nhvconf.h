@@ -4,7 +4,9 @@
  * (nhv-toolsd applies them; nhv-init can read the kernel command line with
  * the same code).  Pure C, no I/O: callers pass the texts in.
  *
- * Sources, weakest first (a stronger one wins, blank values are ignored):
+ * Sources, weakest first (a stronger one wins, blank values are ignored;
+ * the table is in docs/handshake.md, "Settings: one owner, one precedence"):
+ *   default              the host name nhv-identity decided (/run/nhv/identity)
  *   kernel command line  nhv.guestinfo.KEY=VALUE  (quotes allowed: KEY="a b")
  *   guestinfo.ovfEnv     <Property oe:key="KEY" oe:value="VALUE"/>, where KEY
  *                        is "KEY", "nhv.KEY" or "guestinfo.nhv.KEY"
@@ -28,6 +30,7 @@ enum nhvconf_key {
 
 enum nhvconf_source {
 	NHVCONF_UNSET = 0,
+	NHVCONF_DEFAULT,	/* the appliance's own: nhv-identity's host name */
 	NHVCONF_CMDLINE,
 	NHVCONF_OVFENV,
 	NHVCONF_GUESTINFO,

@@ -49,14 +49,15 @@ static void cmdline_value(const char *cmdline, const char *key, char *out, size_
 	}
 }
 
-/* One setting: the kernel command line first, else guestinfo.nhv.KEY from the outer host. */
+/* One setting by the one precedence of docs/handshake.md: guestinfo.nhv.KEY
+ * from the outer host first, else the kernel command line. */
 static void setting(const char *cmd, const char *key, char *out, size_t size)
 {
+	if (guestinfo_get(key, out, size) == 0)
+		return;
 	out[0] = '\0';
 	if (cmd)
 		cmdline_value(cmd, key, out, size);
-	if (!out[0] && guestinfo_get(key, out, size) < 0)
-		out[0] = '\0';
 }
 
 void boot_read_cmdline(struct boot_opts *o)
@@ -219,10 +220,8 @@ static void publish(const struct store *s, const struct identity *id, const char
 
 	n = snprintf(mid, sizeof(mid), "%s\n", id->machine_id);
 	atomic_write_file(sysroot("/etc/machine-id", path, sizeof(path)), mid, (size_t)n, 0444);
-	n = snprintf(info, sizeof(info), "%s\n", id->hostname);
-	atomic_write_file(sysroot("/etc/hostname", path, sizeof(path)), info, (size_t)n, 0644);
-	if (!sysroot_is_fake() && sethostname(id->hostname, strlen(id->hostname)) < 0)
-		log_at(LOG_WARNING, "cannot set the hostname to %s: %s", id->hostname, strerror(errno));
+	/* The host name is applied by nhv-toolsd (the one owner of the settings,
+	 * docs/handshake.md): it reads this name from /run/nhv/identity. */
 }
 
 int boot_run(const struct boot_opts *o)

@@ -30,9 +30,6 @@ int module_load(const char *name);
 /* netup.c: loopback up, every ethernet NIC up, DHCP with busybox udhcpc */
 int net_bring_up(void);
 
-/* hostname.c */
-int hostname_setup(char *name, size_t len);
-
 /* consoles.c: write to every active console (VGA and serial) */
 void consoles_write(const char *text);
 

@@ -17,6 +17,7 @@ struct toolsd_opts {
 	const char *log;	/* log file; "-" = stderr */
 	const char *root;	/* prefix for the files apply.c writes ("" = /) */
 	int daemon, once, no_apply;
+	int hostname_only;	/* --hostname-only: apply the host name, nothing else */
 };
 
 extern struct toolsd_opts opts;
@@ -31,6 +32,7 @@ long file_read(const char *path, char *buf, size_t cap);
 void run_path(char *out, size_t cap, const char *name);
 
 /* config.c: the nhv keys from the command line and the host */
+void config_defaults(struct nhvconf *c);	/* hostname= of /run/nhv/identity */
 void config_from_cmdline(struct nhvconf *c);
 void config_from_host(struct nhvconf *c, const struct nhvbd_transport *t);
 void config_publish(const struct nhvconf *c);
