@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tools/nhv-check/capture.h"
 #include "tools/nhv-check/derive.h"
 #include "tools/nhv-check/replay.h"

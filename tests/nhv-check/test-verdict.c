@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tools/nhv-check/derive.h"
 #include "tools/nhv-check/output.h"
 #include "tools/nhv-check/report.h"
