@@ -1,7 +1,7 @@
 /* Unit tests of nhv-init's pure parts: the kernel command line reader, the boot medium's label. */
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "userland/nhv-init/nhv-init.h"
 
 int main(void)
