@@ -71,10 +71,10 @@ static const struct bus_region *find(const struct bus *b, uint64_t addr)
 /*
  * Ports a Linux guest probes for hardware this machine does not have (PIC,
  * PIT, DMA, VGA, PCI configuration, other serial and parallel ports, the
- * 0x80 delay port): they float high without an exit and without a log line.
+ * 0x80 delay port, Super I/O index ports): they float high without an exit and without a log line.
  */
 static const struct { uint16_t base, len; } silent[] = {
-	{ 0x00, 0x20 }, { 0x20, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0x80, 0x10 }, { 0x92, 1 },
+	{ 0x00, 0x20 }, { 0x20, 2 }, { 0x2e, 2 }, { 0x4e, 2 }, { 0x40, 4 }, { 0x61, 1 }, { 0x80, 0x10 }, { 0x92, 1 },
 	{ 0xa0, 2 }, { 0xc0, 0x20 }, { 0xed, 1 }, { 0x1f0, 8 }, { 0x170, 8 }, { 0x278, 3 },
 	{ 0x2e8, 8 }, { 0x2f8, 8 }, { 0x378, 3 }, { 0x3b0, 0x30 }, { 0x3e8, 8 }, { 0x3f0, 8 },
 	{ 0x4d0, 2 }, { 0xcf8, 8 },

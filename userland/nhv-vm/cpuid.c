@@ -10,6 +10,11 @@
  * convention) is filled in for later personalities; the hypervisor
  * signature stays hidden (all zero) so no guest takes nhv for another
  * hypervisor.
+ *
+ * Hidden features, because nhv.ko does not switch their state between host
+ * and guest: RDTSCP and RDPID (IA32_TSC_AUX), PKU (PKRU), and MPX, whose
+ * XSAVE components go with it; nhv.ko reports the XSAVE size for the
+ * guest's own XCR0.
  */
 #include <cpuid.h>
 #include <stdint.h>
@@ -51,9 +56,25 @@ static void put(struct nhv_cpuid_entry *e, unsigned int *n, uint32_t leaf, uint3
 	(*n)++;
 }
 
+/* Clears bits of leaf/subleaf 0. */
+static void hide(struct nhv_cpuid_entry *e, unsigned int *n, uint32_t leaf, uint32_t reg,
+		 uint32_t bits)
+{
+	e[*n] = (struct nhv_cpuid_entry){ .leaf = leaf, .reg = reg, .and_mask = ~bits };
+	(*n)++;
+}
+
+#define BIT(n)			(1U << (n))
+#define L7_EBX_MPX		BIT(14)
+#define L7_ECX_PKU		BIT(3)
+#define L7_ECX_OSPKE		BIT(4)
+#define L7_ECX_RDPID		BIT(22)
+#define LX1_EDX_RDTSCP		BIT(27)
+#define XSAVE_MPX_PKRU		(BIT(3) | BIT(4) | BIT(9))
+
 int vm_setup_cpuid(struct vm *vm)
 {
-	struct nhv_cpuid_entry e[8];
+	struct nhv_cpuid_entry e[16];
 	unsigned int n = 0, max, b, c, d;
 
 	if (!vm->tsc_khz)
@@ -64,6 +85,10 @@ int vm_setup_cpuid(struct vm *vm)
 		put(e, &n, 0x15, NHV_CPUID_EBX, 1);
 		put(e, &n, 0x15, NHV_CPUID_ECX, (uint32_t)(vm->tsc_khz * 1000));
 	}
+	hide(e, &n, 7, NHV_CPUID_EBX, L7_EBX_MPX);
+	hide(e, &n, 7, NHV_CPUID_ECX, L7_ECX_PKU | L7_ECX_OSPKE | L7_ECX_RDPID);
+	hide(e, &n, 0x80000001, NHV_CPUID_EDX, LX1_EDX_RDTSCP);
+	hide(e, &n, 0xd, NHV_CPUID_EAX, XSAVE_MPX_PKRU);
 	put(e, &n, 0x40000010, NHV_CPUID_EAX, (uint32_t)vm->tsc_khz);
 	put(e, &n, 0x40000010, NHV_CPUID_EBX, APIC_BUS_KHZ);
 	return vm->accel->set_cpuid(vm, e, n);
