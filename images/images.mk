@@ -1,12 +1,12 @@
 # images/: the initramfs and the hybrid BIOS+UEFI ISO.
-IMAGE_INPUTS := images/mkinitramfs.sh images/modules.list $(shell find images/rootfs -type f)
+IMAGE_INPUTS := images/mkinitramfs.sh images/initramfs-common.sh images/modules.list $(shell find images/rootfs -type f)
 EXTRA_MODULES_DIR := $(B)/modules
 
 # The default L2 guest (images/l2/, docs/nhv-vm.md): its initramfs and
 # definition, installed under /usr/lib/nhv/l2 in the appliance.  Its kernel
 # is the appliance's own, read from the boot medium (no second copy).
 L2_DIR := $(B)/l2
-$(L2_DIR)/.ok: $(wildcard images/l2/*) $(KDIR)/.ok
+$(L2_DIR)/.ok: $(wildcard images/l2/*) images/initramfs-common.sh $(KDIR)/.ok
 	@mkdir -p $(L2_DIR)
 	images/l2/mkl2initramfs.sh $(L2_DIR)/initrd.img $(KDIR) $(KVER)
 	cp images/l2/default.vmx $(L2_DIR)/default.vmx

@@ -12,29 +12,14 @@ bindir=$4
 extramods=${5:-}
 l2dir=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
-mods=$kdir/lib/modules/$kver
-stage=$out.d
+what=initramfs
+. "$here/initramfs-common.sh"
 
-fail() { echo "initramfs: $*" >&2; rm -rf "$stage" "$out.tmp"; exit 1; }
-
-[ -f "$mods/modules.dep" ] || fail "no $mods/modules.dep (kernel package not unpacked?)"
-[ -x /bin/busybox ] || fail "no /bin/busybox (install busybox-static)"
-/bin/busybox --list-full >/dev/null 2>&1 || fail "/bin/busybox is not busybox-static"
 [ -f /usr/share/misc/pci.ids ] || fail "no /usr/share/misc/pci.ids (install pci.ids)"
 ls "$bindir"/nhv-init >/dev/null 2>&1 || fail "no $bindir/nhv-init (build the programs first)"
 
-rm -rf "$stage"
-mkdir -p "$stage"
-for d in bin sbin etc proc sys dev run tmp root mnt var/log usr/bin usr/sbin \
-	usr/share/misc "lib/modules/$kver"; do
-	mkdir -p "$stage/$d"
-done
-
-# busybox and a link for each of its applets
-cp /bin/busybox "$stage/bin/busybox"
-for applet in $("$stage/bin/busybox" --list-full); do
-	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
-done
+stage_busybox bin sbin etc proc sys dev run tmp root mnt var/log usr/bin usr/sbin \
+	usr/share/misc "lib/modules/$kver"
 
 cp -a "$here/rootfs/." "$stage/"
 cp "$bindir"/* "$stage/bin/"
@@ -82,7 +67,5 @@ cp "$mods/modules.order" "$mods/modules.builtin" "$mods/modules.builtin.modinfo"
 	"$stage/lib/modules/$kver/"
 depmod -b "$stage" "$kver" || fail "depmod failed for $stage"
 
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	zstd -19 -q -T0 > "$out.tmp" || fail "cpio/zstd failed"
-mv "$out.tmp" "$out"
+stage_pack zstd -19 -q -T0
 echo "initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo "$paths" | wc -w) modules)"

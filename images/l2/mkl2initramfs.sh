@@ -8,24 +8,10 @@ out=$1
 kdir=$2
 kver=$3
 here=$(cd "$(dirname "$0")" && pwd)
-mods=$kdir/lib/modules/$kver
-stage=$out.d
+what="l2 initramfs"
+. "$here/../initramfs-common.sh"
 
-fail() { echo "l2 initramfs: $*" >&2; rm -rf "$stage" "$out.tmp"; exit 1; }
-
-[ -f "$mods/modules.dep" ] || fail "no $mods/modules.dep (kernel package not unpacked?)"
-[ -x /bin/busybox ] || fail "no /bin/busybox (install busybox-static)"
-/bin/busybox --list-full >/dev/null 2>&1 || fail "/bin/busybox is not busybox-static"
-
-rm -rf "$stage"
-mkdir -p "$stage"
-for d in bin sbin etc proc sys dev tmp root lib/modules usr/bin usr/sbin; do
-	mkdir -p "$stage/$d"
-done
-cp /bin/busybox "$stage/bin/busybox"
-for applet in $("$stage/bin/busybox" --list-full); do
-	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
-done
+stage_busybox bin sbin etc proc sys dev tmp root lib/modules usr/bin usr/sbin
 cp "$here/init" "$stage/init"
 chmod 755 "$stage/init"
 cp "$here/inittab" "$stage/etc/inittab"
@@ -56,8 +42,5 @@ for p in $order; do
 	echo "$p" >> "$stage/lib/modules/load.list"
 done
 
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	gzip -9n > "$out.tmp" || fail "cpio/gzip failed"
-rm -rf "$stage"
-mv "$out.tmp" "$out"
+stage_pack gzip -9n
 echo "l2 initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo $order | wc -w) modules)"

@@ -7,6 +7,7 @@
  *   nhv-identity guest-uuid NAME    uuid.bios for a new L2 guest (`nhv vm define`)
  */
 #include "userland/lib/atomic.h"
+#include "userland/lib/json.h"
 #include "userland/lib/log.h"
 #include "userland/nhv-identity/boot.h"
 #include "userland/nhv-identity/decide.h"
@@ -34,33 +35,17 @@ static void usage(FILE *f)
 	      "(or guestinfo.nhv.*).\n", f);
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void show_json(const struct identity *id, const char *store)
 {
 	char u[37], m[18];
 
 	printf("{\n  \"appliance_uuid\": ");
 	uuid_format(&id->appliance_uuid, u);
-	json_str(u);
+	json_str(stdout, u);
 	printf(",\n  \"hardware_uuid\": ");
 	if (id->hw.uuid_valid) {
 		uuid_format(&id->hw.uuid, u);
-		json_str(u);
+		json_str(stdout, u);
 	} else {
 		printf("null");
 	}
@@ -68,40 +53,40 @@ static void show_json(const struct identity *id, const char *store)
 	for (int i = 0; i < id->hw.nmacs; i++) {
 		mac_format(&id->hw.macs[i], m);
 		printf("%s", i ? ", " : "");
-		json_str(m);
+		json_str(stdout, m);
 	}
 	printf("],\n  \"decision\": ");
-	json_str(decision_name(id->decision));
+	json_str(stdout, decision_name(id->decision));
 	printf(",\n  \"reason\": ");
-	json_str(id->reason);
+	json_str(stdout, id->reason);
 	printf(",\n  \"generation\": %lu,\n  \"machine_id\": ", id->generation);
-	json_str(id->machine_id);
+	json_str(stdout, id->machine_id);
 	printf(",\n  \"hostname\": ");
-	json_str(id->hostname);
+	json_str(stdout, id->hostname);
 	printf(",\n  \"hostname_source\": ");
-	json_str(id->hostname_from_guestinfo ? "guestinfo" : "derived");
+	json_str(stdout, id->hostname_from_guestinfo ? "guestinfo" : "derived");
 	printf(",\n  \"mac_prefix\": ");
-	json_str(mac_prefix_name(id->prefix));
+	json_str(stdout, mac_prefix_name(id->prefix));
 	printf(",\n  \"mac_mode\": ");
-	json_str(mac_mode_name(id->mode));
+	json_str(stdout, mac_mode_name(id->mode));
 	printf(",\n  \"store\": ");
-	json_str(store);
+	json_str(stdout, store);
 	printf(",\n  \"guests\": [");
 	for (int g = 0; g < id->nguests; g++) {
 		const struct guest_id *gi = &id->guests[g];
 
 		printf("%s\n    {\"name\": ", g ? "," : "");
-		json_str(gi->name);
+		json_str(stdout, gi->name);
 		printf(", \"file\": ");
-		json_str(gi->file);
+		json_str(stdout, gi->file);
 		uuid_format(&gi->uuid, u);
 		printf(", \"uuid\": ");
-		json_str(u);
+		json_str(stdout, u);
 		printf(", \"macs\": [");
 		for (int k = 0; k < gi->nnics; k++) {
 			mac_format(&gi->mac[k], m);
 			printf("%s{\"nic\": %d, \"mac\": ", k ? ", " : "", gi->nic[k]);
-			json_str(m);
+			json_str(stdout, m);
 			putchar('}');
 		}
 		printf("]}");

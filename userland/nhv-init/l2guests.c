@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "userland/lib/runcap.h"
 #include "nhv-init.h"
 
 #define NHV_VAR "/var/lib/nhv"
@@ -77,7 +78,7 @@ void l2_autostart(char *lines, size_t len)
 		return;
 	}
 	snprintf(secs, sizeof(secs), "%d", w < 0 ? 0 : w);
-	rc = run_capture(argv, lines, len, (w < 0 ? 0 : w) + 60);
+	rc = runcap(argv, lines, len, ((w < 0 ? 0 : w) + 60) * 1000, 0, NULL);
 	if (rc != 0)
 		log_msg("nhv-vm autostart exited %d", rc);
 }

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
-#include "userland/nhv-identity/atomic.h"
+#include "userland/lib/atomic.h"
+#include "userland/lib/hexfmt.h"
+#include "userland/lib/runcap.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
@@ -23,10 +25,8 @@
 /* nhv-identity guest-uuid NAME, from the folder nhv-vm runs from. */
 static int identity_uuid(const char *name, char *out, size_t len)
 {
-	char exe[PATH_MAX], cmd[PATH_MAX + 128], *slash;
+	char exe[PATH_MAX], ident[PATH_MAX + 16], *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	FILE *p;
-	int ok;
 
 	if (n <= 0)
 		return -1;
@@ -35,30 +35,24 @@ static int identity_uuid(const char *name, char *out, size_t len)
 	if (!slash)
 		return -1;
 	*slash = '\0';
-	/* name is checked: letters, digits, '.', '_', '-' only */
-	snprintf(cmd, sizeof(cmd), "'%s/nhv-identity' guest-uuid '%s' 2>/dev/null", exe, name);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	ok = fgets(out, (int)len, p) != NULL;
-	if (pclose(p) != 0 || !ok)
+	snprintf(ident, sizeof(ident), "%s/nhv-identity", exe);
+	char *const argv[] = { ident, "guest-uuid", (char *)name, NULL };
+	if (runcap(argv, out, len, 10000, RUNCAP_QUIET, NULL) != 0)
 		return -1;
 	out[strcspn(out, "\n")] = '\0';
 	return out[0] ? 0 : -1;
 }
 
 /* A version 4 UUID in .vmx form, when nhv-identity has none to give. */
-static int random_uuid(char *out, size_t len)
+static int random_uuid(char out[48])
 {
-	unsigned char b[16];
+	struct nhv_uuid u;
 
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+	if (getrandom(u.b, sizeof(u.b), 0) != (ssize_t)sizeof(u.b))
 		return -1;
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, len, "%02x %02x %02x %02x %02x %02x %02x %02x-%02x %02x %02x %02x %02x %02x %02x %02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
+	u.b[6] = (u.b[6] & 0x0f) | 0x40;
+	u.b[8] = (u.b[8] & 0x3f) | 0x80;
+	uuid_format_vmx(&u, out);
 	return 0;
 }
 
@@ -134,7 +128,7 @@ int cmd_define(int argc, char **argv)
 		if (identity_uuid(name, uuid, sizeof(uuid)) < 0) {
 			fprintf(stderr, "nhv vm define: nhv-identity gave no uuid.bios for %s "
 				"(has `nhv-identity boot` run?); using a random one\n", name);
-			if (random_uuid(uuid, sizeof(uuid)) < 0)
+			if (random_uuid(uuid) < 0)
 				r = -1;
 		}
 		if (r == 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "userland/lib/json.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
@@ -23,22 +24,6 @@ struct row {
 	struct vm_state st;
 	char err[1024];
 };
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static void json_num(double v, int whole)
 {
@@ -108,9 +93,9 @@ int cmd_list(int argc, char **argv)
 			struct row *r = &rows[i];
 
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			json_str(names[i]);
+			json_str(stdout, names[i]);
 			printf(", \"state\": ");
-			json_str(r->state);
+			json_str(stdout, r->state);
 			printf(", \"vcpus\": %u, \"memsize_mib\": %llu, \"autostart\": %s, \"uptime_s\": ",
 			       r->vcpus, r->mib, r->autostart ? "true" : "false");
 			json_num(r->uptime, 0);
@@ -121,7 +106,7 @@ int cmd_list(int argc, char **argv)
 			printf(", \"last_exit\": ");
 			json_num(!r->st.running && r->st.exit_status >= 0 ? r->st.exit_status : -1, 1);
 			printf(", \"reason\": ");
-			json_str(r->st.running ? "" : r->valid ? r->st.reason : r->err);
+			json_str(stdout, r->st.running ? "" : r->valid ? r->st.reason : r->err);
 			printf("}");
 		}
 		printf("%s]\n", n ? "\n" : "");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "userland/lib/clock.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
@@ -70,14 +71,6 @@ int cmd_start(int argc, char **argv)
 	return 0;
 }
 
-static double mono(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
 int cmd_autostart(int argc, char **argv)
 {
 	static char names[STORE_MAX_VMS][STORE_NAME_MAX + 1];
@@ -109,7 +102,7 @@ int cmd_autostart(int argc, char **argv)
 		vm_config_free(&c);
 	}
 	/* Wait for each started guest's init line (or its end), all at once. */
-	end = mono() + wait;
+	end = mono_s() + wait;
 	for (int i = 0; i < n; i++) {
 		struct vm_state st;
 
@@ -117,7 +110,7 @@ int cmd_autostart(int argc, char **argv)
 			continue;
 		for (;;) {
 			store_state_read(names[i], &st);
-			if (started[i] || !st.running || st.init_s >= 0 || mono() >= end)
+			if (started[i] || !st.running || st.init_s >= 0 || mono_s() >= end)
 				break;
 			usleep(100000);
 		}

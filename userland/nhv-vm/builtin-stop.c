@@ -10,18 +10,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "userland/lib/clock.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/store.h"
-
-static double mono(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
 
 /* The power button, by the control socket or else by SIGTERM to the VMM. */
 static void press(const char *name)
@@ -61,7 +54,7 @@ static int wait_all(char names[][STORE_NAME_MAX + 1], int *want, int n, double e
 				want[i] = 0;
 			left += want[i];
 		}
-		if (!left || mono() >= end)
+		if (!left || mono_s() >= end)
 			return left;
 		usleep(100000);
 	}
@@ -108,7 +101,7 @@ int cmd_stop(int argc, char **argv)
 		want[0] = 1;
 		n = 1;
 	}
-	t0 = mono();
+	t0 = mono_s();
 	for (int i = 0; i < n; i++) {
 		target[i] = want[i];
 		if (!want[i])
@@ -129,7 +122,7 @@ int cmd_stop(int argc, char **argv)
 			forced[i] = 1;
 			force(names[i]);
 		}
-		left = wait_all(names, want, n, mono() + 10);
+		left = wait_all(names, want, n, mono_s() + 10);
 	}
 	for (int i = 0; i < n; i++) {
 		struct vm_state st;

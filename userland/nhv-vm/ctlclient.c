@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "userland/lib/clock.h"
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/store.h"
 
@@ -35,23 +36,15 @@ static int connect_to(const char *path, char *why, size_t wlen)
 	return fd;
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* One line, byte by byte (the console stream may follow it on the same connection). */
 static int read_line(int fd, char *buf, size_t len, int timeout_ms, char *why, size_t wlen)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = mono_ms() + timeout_ms;
 	size_t n = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = end - now_ms();
+		long long left = end - mono_ms();
 		char c;
 		ssize_t r;
 

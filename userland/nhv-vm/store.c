@@ -8,7 +8,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "userland/nhv-identity/atomic.h"
+#include "userland/lib/atomic.h"
 #include "userland/nhv-vm/store.h"
 
 const char *store_root(void)

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "userland/lib/clock.h"
 #include "userland/nhv-vm/store.h"
 #include "userland/nhv-vm/supervisor.h"
 #include "userland/nhv-vm/writeall.h"
@@ -44,14 +45,6 @@ static double now_real(void)
 	struct timespec t;
 
 	clock_gettime(CLOCK_REALTIME, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static double now_mono(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
@@ -201,7 +194,7 @@ static int supervise(struct sup *s, const char *vmx, int ready)
 	s->st.exit_status = -1;
 	snprintf(s->st.state, sizeof(s->st.state), "starting");
 	s->st.started = now_real();
-	s->t0 = now_mono();
+	s->t0 = mono_s();
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return 1;
 	s->vmm = spawn_vmm(s, vmx, pfd[1]);
@@ -220,7 +213,7 @@ static int supervise(struct sup *s, const char *vmx, int ready)
 			kill(s->vmm, SIGTERM);	/* the power button */
 			term_sent = 1;
 		}
-		if (!announced && !term_sent && now_mono() - s->t0 > START_LIMIT_MS / 1000.0) {
+		if (!announced && !term_sent && mono_s() - s->t0 > START_LIMIT_MS / 1000.0) {
 			kill(s->vmm, SIGKILL);
 			term_sent = 1;
 			snprintf(s->st.reason, sizeof(s->st.reason),
@@ -243,7 +236,7 @@ static int supervise(struct sup *s, const char *vmx, int ready)
 			if (n <= 0)
 				break;	/* the VMM closed its stdout: it has exited */
 			log_write(s, buf, (size_t)n);
-			scan(s, buf, (size_t)n, now_mono());
+			scan(s, buf, (size_t)n, mono_s());
 		}
 	}
 	close(pfd[0]);
