@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "userland/nhv-vm/execproto.h"
 
 /* What images/l2/init prints for stdout out, stderr err and status. */

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "tests/lib/tap.h"
-#include "userland/nhv-identity/atomic.h"
+#include "userland/lib/tap.h"
+#include "userland/lib/atomic.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/store.h"
 
