@@ -2,7 +2,9 @@
 # Boot benchmark (not part of pass/fail): the ISO's size, and the seconds
 # from the kernel's start to "nhv: ready" (the status block's "boot time",
 # read from /proc/uptime by nhv-init) under QEMU TCG in the VMware-like
-# profile, as the median of N boots (default 5).  Also the wall-clock
+# profile, as the median of N boots (default 5).  The appliance's own ready
+# time: vm_start boots with nhv.autostart=0, so no L2 guest starts before
+# the status block (make bench-l2 measures the default guest).  Also the wall-clock
 # seconds from QEMU's start (firmware and GRUB included).
 # Usage: tests/bench/boot-bench.sh [ISO] [N]      (make bench)
 # Targets (docs/benchmarks.md): ISO <= 32 MiB; ready <= 5 s after the kernel starts.

@@ -19,7 +19,7 @@ NHV_ISO=$(realpath "$iso")
 export NHV_ISO
 . tests/lib/vm.sh
 
-vm_start --shell --smp 2 --tcg-threads single --append "nhv.autostart=0"
+vm_start --shell --smp 2 --tcg-threads single
 vm_wait_for 'nhv: ready' 600 || { echo "l2-bench: the appliance did not boot" >&2; exit 1; }
 vm_wait_for 'console      :' 120 || true
 vm_sh 'PS1=""; PS2=""' 20 >/dev/null

@@ -5,7 +5,11 @@
 #                     profile; see tools/qemu-vmware-host --help), e.g.
 #                     vm_start --shell --uuid U --mac M --firmware uefi -- -cpu max,-svm
 #                     --shell adds nhv.shell=serial (a root shell on ttyS0).
-#   vm_start_bochs [bochsrc lines...]        boot $NHV_ISO in Bochs (Intel VMX + EPT)
+#                     The appliance boots with nhv.autostart=0 (no L2 guest before the
+#                     status block: boots stay as fast as before L2 existed); --l2
+#                     keeps autostart on, for tests of the default L2 guest.
+#   vm_start_bochs [--l2] [bochsrc lines...] boot $NHV_ISO in Bochs (Intel VMX + EPT);
+#                     nhv.autostart=0 unless --l2, through a GRUB seed disk (ata0-slave)
 #   vm_wait_for REGEX [SECONDS]              wait until the serial log matches (grep -E);
 #                     returns 1 on time-out or if the emulator died
 #   vm_sh 'COMMAND' [SECONDS]                run COMMAND in the serial root shell; its
@@ -49,18 +53,21 @@ vm__prepare() {
 }
 
 vm_start() {
-	local append="" args=""
+	local append="" args="" autostart="nhv.autostart=0"
 	vm__prepare
 	mkfifo "$VM_DIR/serial.in" "$VM_DIR/serial.out"
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--shell) append="$append nhv.shell=serial" ;;
+		--l2) autostart="" ;;
 		--append) append="$append $2"; shift ;;
 		--) break ;;
 		*) args="$args $(vm__quote "$1")" ;;
 		esac
 		shift
 	done
+	append="$append $autostart"
+	append=${append% }
 	[ -n "$append" ] && args="$args --append $(vm__quote "${append# }")"
 	eval "set -- --menu-timeout 0 $args --serial-pipe \"\$VM_DIR/serial\" --qmp \"\$VM_DIR/qmp.sock\" \"\$@\""
 	setsid "$NHV_ROOT/tools/qemu-vmware-host/qemu-vmware-host" --iso "$NHV_ISO" "$@" \
@@ -76,13 +83,23 @@ vm_start() {
 vm__quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
 vm_start_bochs() {
+	local seed="nhv.autostart=0"
 	vm__prepare
+	[ "${1:-}" = --l2 ] && { seed=""; shift; }
+	# GRUB's seed file (images/grub.cfg) on a FAT disk of 2 cylinders of 16
+	# heads x 63 sectors, the geometry Bochs derives for a flat image.
+	printf 'set nhv_append="%s"\n' "$seed" > "$VM_DIR/nhv-seed.cfg"
+	dd if=/dev/zero of="$VM_DIR/seed.img" bs=512 count=2016 2>/dev/null
+	mformat -i "$VM_DIR/seed.img" -T 2016 -h 16 -s 63 :: 2>/dev/null &&
+		mcopy -i "$VM_DIR/seed.img" "$VM_DIR/nhv-seed.cfg" ::/nhv-seed.cfg ||
+		echo "# vm_start_bochs: cannot make the seed disk (mtools)" >&2
 	cat > "$VM_DIR/bochsrc" <<BOCHSRC
 megs: 1024
 cpu: model=corei7_skylake_x, count=1, ips=200000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=$NHV_ISO, status=inserted
+ata0-slave: type=disk, path=$VM_DIR/seed.img, mode=flat, cylinders=2, heads=16, spt=63
 boot: cdrom
 com1: enabled=1, mode=file, dev=$VM_DIR/serial.log
 display_library: rfb, options="timeout=0"

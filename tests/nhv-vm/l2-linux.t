@@ -18,7 +18,7 @@ t() { if [ "$1" = 0 ]; then echo "ok $2 - $3"; else echo "not ok $2 - $3"; fi; r
 show() { printf '%s\n' "$1" | tail -n "${2:-20}" | sed 's/^/# /'; }
 
 # One TCG thread: see tests/kernel-vmm/selftest-svm.t.
-vm_start --shell --smp 2 --tcg-threads single
+vm_start --shell --l2 --smp 2 --tcg-threads single
 if ! vm_wait_for 'nhv: ready' 600 || ! vm_wait_for 'console      :' 400; then
 	echo "not ok 1 - the appliance boots and starts the default L2 guest"
 	exit 1
