@@ -30,14 +30,15 @@ vm_sh 'for a in nhv kvm; do sed -e "s/^displayName.*/displayName = \"l2$a\"/" -e
 	echo "nhv.accel = \"$a\"" >> /tmp/l2$a.vmx && nhv vm define /tmp/l2$a.vmx; done' 60
 
 measure() {	# NAME -> "init_s startup_s rss_kib avail_drop_kib" and the status line
-	vm_sh "a0=\$(awk '/MemAvailable/ { print \$2 }' /proc/meminfo); t0=\$(date +%s.%N);
+	# In a subshell: `exit` must not end the serial root shell.
+	vm_sh "(a0=\$(awk '/MemAvailable/ { print \$2 }' /proc/meminfo); t0=\$(date +%s.%N);
 		nhv vm start $1 >/dev/null || exit 1; t1=\$(date +%s.%N);
-		for i in \$(seq 600); do i=\$(nhv vm list --json | grep '\"$1\"' | sed -n 's/.*\"init_s\": \\([0-9.]*\\).*/\\1/p'); [ -n \"\$i\" ] && break; sleep 1; done;
+		for n in \$(seq 600); do i=\$(nhv vm list --json | grep '\"$1\"' | sed -n 's/.*\"init_s\": \\([0-9.]*\\).*/\\1/p'); [ -n \"\$i\" ] && break; sleep 1; done;
 		st=\$(nhv vm status $1); sleep 5;
 		pid=\$(sed -n 's/^vmm_pid=//p' /run/nhv/vms/$1/state);
 		rss=\$(awk '/VmRSS/ { print \$2 }' /proc/\$pid/status); a1=\$(awk '/MemAvailable/ { print \$2 }' /proc/meminfo);
 		echo \"RESULT \$i \$(echo \"\$t1 \$t0\" | awk '{ printf \"%.3f\", \$1 - \$2 }') \$rss \$((a0 - a1))\"; echo \"STATUS \$st\";
-		nhv vm stop $1 --force >/dev/null" 900
+		nhv vm stop $1 --force >/dev/null)" 900
 }
 
 out_nhv=$(measure l2nhv) || true
