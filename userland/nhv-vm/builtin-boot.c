@@ -145,8 +145,12 @@ static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 		return load_multiboot(vm, &im->kernel, c->kernel, c->initrd ? &im->initrd : NULL,
 				      c->initrd, c->cmdline ? c->cmdline : "", why, whylen);
 	if (!im->cmdline) {
-		/* Linux: the TSC rate, as there is no PIT to measure it with. */
-		if (asprintf(&im->cmdline, "%s%stsc_early_khz=%" PRIu64, c->cmdline ? c->cmdline : "",
+		/*
+		 * Linux: the TSC rate, as there is no PIT to measure it with,
+		 * and no clocksource watchdog: the only other clocksource is
+		 * jiffies, which lags the TSC whenever the host is busy.
+		 */
+		if (asprintf(&im->cmdline, "%s%stsc_early_khz=%" PRIu64 " tsc=reliable", c->cmdline ? c->cmdline : "",
 			     c->cmdline && *c->cmdline ? " " : "", vm->tsc_khz) < 0) {
 			snprintf(why, whylen, "out of memory");
 			return -1;
