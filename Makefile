@@ -6,6 +6,8 @@
 #   $(eval $(call program,NAME,SOURCES[,EXTRA]))    -> build/bin/NAME (musl, static)
 #   $(eval $(call unit_test,NAME,SOURCES[,EXTRA]))  -> build/tests/NAME (musl, static, prints TAP)
 #   $(eval $(call fuzzer,NAME,SOURCES[,EXTRA]))     -> build/fuzz/NAME (clang libFuzzer + ASan/UBSan)
+# Every program and unit test links libnhv ($(LIBNHV_A), userland/lib/lib.mk);
+# a fuzzer lists the library sources it needs from $(LIBNHV_SRC) itself.
 # Tests live under tests/ as *.t files that `prove -r tests` runs.
 
 # Debian kernel ABI the appliance boots (linux-image-$(KABI)-amd64).
@@ -27,23 +29,27 @@ ALLCFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -I. -isystem $(MUSL_INC)
 FUZZFLAGS = -std=gnu11 $(WARN) -O1 -g -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined
 
 DEPS_STAMP := $(B)/.deps-installed
-HEADERS := $(shell find handshake userland tools kernel-vmm/include tests/lib -name '*.h' 2>/dev/null)
+HEADERS := $(shell find handshake userland tools kernel-vmm/include tests -name '*.h' 2>/dev/null)
+
+# libnhv: the user-space library every program links (userland/lib/lib.mk builds it).
+LIBNHV_SRC := $(sort $(wildcard userland/lib/*.c))
+LIBNHV_A   := $(B)/lib/libnhv.a
 
 PROGRAMS :=
 UNIT_TESTS :=
 FUZZERS :=
 
 define program
-$(BIN)/$(1): $(2) $(HEADERS) | $(DEPS_STAMP) $(MUSL_INC)/.ok
+$(BIN)/$(1): $(2) $(LIBNHV_A) $(HEADERS) | $(DEPS_STAMP) $(MUSL_INC)/.ok
 	@mkdir -p $$(@D)
-	$(MUSLCC) $$(ALLCFLAGS) -static -o $$@ $(2) $(3)
+	$(MUSLCC) $$(ALLCFLAGS) -static -o $$@ $(2) $(LIBNHV_A) $(3)
 PROGRAMS += $(BIN)/$(1)
 endef
 
 define unit_test
-$(B)/tests/$(1): $(2) $(HEADERS) | $(DEPS_STAMP) $(MUSL_INC)/.ok
+$(B)/tests/$(1): $(2) $(LIBNHV_A) $(HEADERS) | $(DEPS_STAMP) $(MUSL_INC)/.ok
 	@mkdir -p $$(@D)
-	$(MUSLCC) $$(ALLCFLAGS) -static -o $$@ $(2) $(3)
+	$(MUSLCC) $$(ALLCFLAGS) -static -o $$@ $(2) $(LIBNHV_A) $(3)
 UNIT_TESTS += $(B)/tests/$(1)
 endef
 
@@ -100,7 +106,7 @@ bench-vmm: $(ISO)
 	tests/kernel-vmm/bench.sh $(ISO)
 
 clean:
-	rm -rf $(BIN) $(B)/tests $(B)/fuzz $(B)/initramfs* $(B)/iso* $(B)/nhv.iso* $(B)/run
+	rm -rf $(BIN) $(B)/lib $(B)/tests $(B)/fuzz $(B)/initramfs* $(B)/iso* $(B)/nhv.iso* $(B)/run
 
 distclean:
 	rm -rf $(B)

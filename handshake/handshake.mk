@@ -11,16 +11,12 @@ NHVBD_HOST   := handshake/err.c handshake/kvstore.c handshake/host_bdoor.c \
 	handshake/host_msg.c handshake/host_rpci.c
 NHVBD_MEM    := handshake/transport_mem.c
 NHVBD_X86    := handshake/transport_x86.c
-NHVCONF      := handshake/nhvconf.c
 NHVBD_ALL    := $(sort $(NHVBD_CLIENT) $(NHVBD_HOST) $(NHVBD_MEM))
 
 # Tests and fuzzers (tests/handshake/)
 $(eval $(call unit_test,test-handshake-host,tests/handshake/test-host.c $(NHVBD_HOST) $(NHVBD_MEM)))
 $(eval $(call unit_test,test-handshake-conformance,tests/handshake/test-conformance.c $(NHVBD_ALL)))
-$(eval $(call unit_test,test-handshake-nhvconf,tests/handshake/test-nhvconf.c $(NHVCONF)))
 $(eval $(call unit_test,test-handshake-x86probe,tests/handshake/test-x86probe.c $(NHVBD_CLIENT) $(NHVBD_X86)))
 $(eval $(call fuzzer,fuzz-handshake-host,tests/handshake/fuzz-host.c $(NHVBD_HOST),-fno-sanitize-recover=all))
 $(eval $(call fuzzer,fuzz-handshake-client,tests/handshake/fuzz-client.c $(NHVBD_CLIENT),-fno-sanitize-recover=all))
-$(eval $(call fuzzer,fuzz-handshake-nhvconf,tests/handshake/fuzz-nhvconf.c $(NHVCONF),-fno-sanitize-recover=all))
-$(eval $(call unit_test,test-handshake-toolsd,tests/handshake/test-toolsd.c userland/nhv-toolsd/log.c userland/nhv-toolsd/files.c userland/nhv-toolsd/config.c userland/nhv-toolsd/apply.c userland/nhv-toolsd/netinfo.c userland/nhv-toolsd/tcloloop.c $(NHVBD_ALL) $(NHVCONF)))
 $(eval $(call fuzzer,fuzz-handshake-pair,tests/handshake/fuzz-pair.c $(NHVBD_ALL),-fno-sanitize-recover=all))

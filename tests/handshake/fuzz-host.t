@@ -1,2 +1,3 @@
 #!/bin/sh
-exec "$(dirname "$0")/fuzz.sh" fuzz-handshake-host host 200000
+here=$(dirname "$0")
+exec "$here/../lib/fuzz.sh" fuzz-handshake-host "$here/corpus/host" 200000

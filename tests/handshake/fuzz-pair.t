@@ -1,2 +1,3 @@
 #!/bin/sh
-exec "$(dirname "$0")/fuzz.sh" fuzz-handshake-pair pair 50000
+here=$(dirname "$0")
+exec "$here/../lib/fuzz.sh" fuzz-handshake-pair "$here/corpus/pair" 50000

@@ -1,2 +1,3 @@
 #!/bin/sh
-exec "$(dirname "$0")/fuzz.sh" fuzz-sntp sntp 200000
+here=$(dirname "$0")
+exec "$here/../lib/fuzz.sh" fuzz-sntp "$here/corpus/sntp" 200000

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/handshake/testhost.h"
 #include "handshake/commands.h"
 #include "handshake/facts.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/handshake/testhost.h"
 
 static struct nhvbd_host H;

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "userland/nhv-toolsd/sntp_sync.h"
 #include "userland/nhv-toolsd/toolsd.h"
 
@@ -125,7 +125,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(logp, sizeof(logp), "%s/log", dir);
-	log_open(logp);
+	log_setup("nhv-toolsd", NULL, 2);
+	log_to_file(logp);
 
 	good = responder(argv[1], "good", "1000.25");
 	behind = responder(argv[1], "good", "-3600.5");

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "userland/nhv-toolsd/sntp.h"
 
 #define NS 1000000000LL

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "handshake/bdoor_def.h"
 #include "handshake/nhvbd_err.h"
 #include "handshake/rpci.h"

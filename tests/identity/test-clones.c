@@ -4,7 +4,7 @@
  * share a UUID or a MAC; none keeps the template's values.  Run for each MAC
  * policy; also a chain of clones of clones.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/identity/testrng.h"
 #include "userland/nhv-identity/decide.h"
 

@@ -1,5 +1,5 @@
 /* test-decide.c - the clone decision table and the values it makes (decide.h). */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/identity/testrng.h"
 #include "userland/nhv-identity/decide.h"
 

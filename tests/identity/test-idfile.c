@@ -2,7 +2,7 @@
  * test-idfile.c - the identity file: round trip, and every kind of damage
  * (each byte flipped, each truncation, hostile lines) is refused.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/identity/testrng.h"
 #include "userland/nhv-identity/decide.h"
 #include "userland/nhv-identity/idfile.h"

@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "kernel-vmm/decode.h"
 
 struct mmio_case {

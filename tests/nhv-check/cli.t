@@ -61,7 +61,7 @@ ok($j, "live --json is valid JSON");
 ok($j && $j->{schema} eq 'nhv-check/1', "schema is nhv-check/1");
 ok($j && exists $code{$j->{verdict}}, "verdict is ready|degraded|not-capable");
 ok($j && $rc == $code{$j->{verdict}} && $j->{exit_code} == $rc, "exit code matches the verdict ($rc)");
-ok($j && $j->{hypervisor} =~ /^(none|unknown|vmware|kvm|microsoft|xen|oracle|parallels|qemu|bhyve|acrn|bochs|amazon|google|apple|qnx|sre|jailhouse)$/,
+ok($j && $j->{hypervisor} =~ /^(none|vm-other|vmware|kvm|microsoft|xen|oracle|parallels|qemu|bhyve|acrn|bochs|amazon|google|apple|qnx|sre|jailhouse)$/,
    "hypervisor uses systemd-detect-virt names ($j->{hypervisor})");
 ok($j && ref $j->{reasons} eq 'ARRAY' && ref $j->{remediation} eq 'ARRAY' && ref $j->{hw} eq 'HASH'
    && ref $j->{probes} eq 'HASH' && ref $j->{facts} eq 'HASH', "reasons, remediation, hw, probes, facts present");

@@ -1,7 +1,9 @@
 #!/usr/bin/perl
 # Replays every capture in tests/data/cpuinfo (real /proc/cpuinfo and lscpu
-# pastes, and nhv-check captures) and checks the verdict, the hypervisor,
-# the main reason and the exit code against expected-replays.txt.
+# pastes, dmidecode, lscpu -J, tool outputs, mixtures, and nhv-check
+# captures) and checks the verdict, the hypervisor, the main reason and the
+# exit code against expected-replays.txt; a paste of two machines must exit
+# 3 naming both lines.
 use strict;
 use warnings;
 use JSON::PP;
@@ -33,6 +35,14 @@ for my $f (@files) {
 	ok(defined $w, "$f has an expected verdict in expected-replays.txt") or next;
 	my $src = `grep -c '^# source:' '$data/$f'`;
 	ok($src > 0, "$f keeps its '# source:' line");
+	if ($w->[0] eq 'error') {
+		my $err = `'$bin' --replay '$data/$f' --json 2>&1 >/dev/null`;
+		my $rc = $? >> 8;
+		ok($rc == 3, "$f: a paste of two machines exits 3 (got $rc)");
+		ok($err =~ /\Q$w->[2]\E/ && $err =~ /:(\d+): .* line (\d+)/ && $1 != $2,
+		   "$f: the error names the two lines that disagree (got: $err)");
+		next;
+	}
 	my $out = `'$bin' --replay '$data/$f' --json`;
 	my $rc = $? >> 8;
 	my $j = eval { decode_json($out) };

@@ -3,17 +3,20 @@
  * state, reason and source survives), malformed captures and pastes are
  * errors naming the line, lscpu's wrapped Flags are joined right,
  * `vmx flags` is not taken for `flags`, dmidecode blocks and
- * virt-what-cpuid-helper signatures are read.
+ * virt-what-cpuid-helper signatures are read; whole dmidecode tables,
+ * lscpu -J, CRLF, other tools' output, contradictions, and the property
+ * that the order of a paste's sections does not change the answer.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tools/nhv-check/capture.h"
 #include "tools/nhv-check/derive.h"
 #include "tools/nhv-check/replay.h"
+#include "tools/nhv-check/report.h"
 
 static struct facts A, B;
 static struct replay_error E;
@@ -201,6 +204,236 @@ static void test_cpuinfo_shapes(void)
 	       "no Virtualization: line before Hypervisor vendor: means no vmx (lscpu)");
 }
 
+
+/* A whole dmidecode table: a Processor "Flags:" list, OEM strings that look
+ * like /proc/cpuinfo and lscpu keys, an OEM-specific record. */
+static void test_dmidecode_whole(void)
+{
+	const char *t =
+		"# dmidecode 3.3\n"
+		"Getting SMBIOS data from sysfs.\n"
+		"SMBIOS 2.8 present.\n"
+		"12 structures occupying 655 bytes.\n"
+		"Table at 0x000F5A40.\n"
+		"\n"
+		"Handle 0x0000, DMI type 0, 24 bytes\n"
+		"BIOS Information\n"
+		"\tVendor: SeaBIOS\n"
+		"\tVersion: 1.16.0-debian-1.16.0-5\n"
+		"\tCharacteristics:\n"
+		"\t\tBIOS characteristics not supported\n"
+		"\t\tTargeted content distribution is supported\n"
+		"\tBIOS Revision: 0.0\n"
+		"\n"
+		"Handle 0x0100, DMI type 1, 27 bytes\n"
+		"System Information\n"
+		"\tManufacturer: QEMU\n"
+		"\tProduct Name: Standard PC (i440FX + PIIX, 1996)\n"
+		"\tVersion: pc-i440fx-7.2\n"
+		"\n"
+		"Handle 0x0400, DMI type 4, 48 bytes\n"
+		"Processor Information\n"
+		"\tManufacturer: QEMU\n"
+		"\tFlags:\n"
+		"\t\tFPU (Floating-point unit on-chip)\n"
+		"\t\tVME (Virtual mode extension)\n"
+		"\tVersion: pc-i440fx-7.2\n"
+		"\n"
+		"Handle 0x0B00, DMI type 11, 5 bytes\n"
+		"OEM Strings\n"
+		"\tString 1: vendor_id: AuthenticAMD\n"
+		"\tString 2: Hypervisor vendor: VMware\n"
+		"\tString 3: flags: fpu svm npt\n"
+		"\n"
+		"Handle 0x8000, DMI type 128, 8 bytes\n"
+		"OEM-specific Type\n"
+		"\tHeader and Data:\n"
+		"\t\t80 08 00 80 01 02 03 04\n"
+		"\tStrings:\n"
+		"\t\tVirtualization: VT-x\n"
+		"\n"
+		"Handle 0x7F00, DMI type 127, 4 bytes\n"
+		"End Of Table\n";
+	tap_is_int(parse(t), 0, "a whole dmidecode table parses (%s)", E.msg);
+	tap_is_str(B.s[S_DMI_SYS_VENDOR].s, "QEMU", "type 1 Manufacturer");
+	tap_is_str(B.s[S_DMI_BIOS_VENDOR].s, "SeaBIOS", "type 0 Vendor");
+	tap_is_str(B.s[S_DMI_PRODUCT_VERSION].s, "pc-i440fx-7.2", "type 1 Version, not type 4's");
+	tap_ok(!str_known(&B, S_CPU_VENDOR) && !str_known(&B, S_CPUINFO_FLAGS) && !str_known(&B, S_LSCPU_HV_VENDOR) &&
+	       !str_known(&B, S_LSCPU_VIRTUALIZATION),
+	       "OEM strings and Processor Flags are dmidecode's, not cpuinfo or lscpu lines");
+	tap_ok(fact_no(&B, N_SMBIOS_VM_BIT), "dmidecode 3.3 without \"System is a virtual machine\": the bit is clear");
+	tap_is_int(B.origin, ORIGIN_PASTE, "a dmidecode-only paste has origin paste");
+	tap_ok((B.paste_parts & (PP_DMI_BIOS | PP_DMI_SYSTEM | PP_DMI_OTHER)) == (PP_DMI_BIOS | PP_DMI_SYSTEM | PP_DMI_OTHER),
+	       "the records read are noted");
+
+	tap_is_int(parse("# dmidecode 2.10\nHandle 0x0000, DMI type 0, 24 bytes\nBIOS Information\n\tVendor: Bochs\n"
+			 "\tCharacteristics:\n\t\tTargeted content distribution is supported\n"), 0, "old dmidecode parses");
+	tap_ok(!fact_known(&B, N_SMBIOS_VM_BIT), "dmidecode 2.10 may not print the VM line: the bit stays unknown");
+	tap_is_int(parse("Handle 0x0000, DMI type 0, 24 bytes\nBIOS Information\n\tVendor: BHYVE\n"
+			 "\tCharacteristics:\n\t\tUEFI is supported\n\t\tSystem is a virtual machine\n"), 0, "VM line parses");
+	tap_ok(fact_yes(&B, N_SMBIOS_VM_BIT), "\"System is a virtual machine\" sets the bit");
+	tap_is_int(parse("# dmidecode 2.7\n# No SMBIOS nor DMI entry point found, sorry.\nvendor_id : GenuineIntel\n"), 0,
+		   "no SMBIOS table parses");
+	tap_ok(B.s[S_DMI_SYS_VENDOR].state == FS_UNAVAILABLE && B.s[S_DMI_SYS_VENDOR].reason == FR_NOT_PRESENT,
+	       "no SMBIOS table: DMI unavailable (not-present)");
+}
+
+static void test_lscpu_json(void)
+{
+	const char *t =
+		"{\n"
+		"   \"lscpu\": [\n"
+		"      {\"field\": \"Architecture:\", \"data\": \"x86_64\"},\n"
+		"      {\"field\": \"Vendor ID:\", \"data\": \"AuthenticAMD\"},\n"
+		"      {\"field\": \"Model name:\", \"data\": \"AMD EPYC 7763 64-Core Processor\",\n"
+		"         \"children\": [\n"
+		"            {\"field\": \"Thread(s) per core:\", \"data\": \"2\"},\n"
+		"            {\"field\": \"Flags:\", \"data\": \"fpu svm npt nrip_save hypervisor\"}\n"
+		"         ]\n"
+		"      },\n"
+		"      {\"field\": \"Virtualization:\", \"data\": \"AMD-V\"},\n"
+		"      {\"field\": \"Hypervisor vendor:\", \"data\": \"Microsoft\"},\n"
+		"      {\"field\": \"L1d:\", \"data\": null}\n"
+		"   ]\n"
+		"}\n";
+	tap_is_int(parse(t), 0, "lscpu -J (nested children, null data) parses (%s)", E.msg);
+	tap_is_int(B.origin, ORIGIN_LSCPU, "origin lscpu");
+	tap_ok(strcmp(B.s[S_CPU_VENDOR].s, "AuthenticAMD") == 0 && strcmp(B.s[S_LSCPU_HV_VENDOR].s, "Microsoft") == 0,
+	       "vendor and hypervisor vendor from -J");
+	facts_derive(&B);
+	tap_ok(fact_yes(&B, N_HW_SVM) && fact_yes(&B, N_NPT), "svm and npt from the -J Flags");
+	expect_error("{\"field\": \"Vendor ID:\", \"data\": \"Genuine\n", 1, "lscpu -J", "unterminated -J string");
+}
+
+static void test_crlf_same(void)
+{
+	const char *lf = "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx ept\n\n"
+			 "System Information\n\tManufacturer: VMware, Inc.\n";
+	char crlf[512];
+	size_t n = 0;
+	for (const char *p = lf; *p; p++) {
+		if (*p == '\n')
+			crlf[n++] = '\r';
+		crlf[n++] = *p;
+	}
+	crlf[n] = '\0';
+	char why[128] = "";
+	tap_is_int(parse(lf), 0, "LF paste parses");
+	A = B;
+	tap_is_int(parse(crlf), 0, "CRLF paste parses");
+	tap_ok(same_facts(&A, &B, why, sizeof(why)), "CRLF and LF give the same facts %s", why);
+}
+
+static void test_tools(void)
+{
+	const char *t =
+		"root@vm:~# systemd-detect-virt\n"
+		"kvm\n"
+		"root@vm:~# virt-what\n"
+		"kvm\n"
+		"aws\n"
+		"[root@vm ~]# cat /sys/hypervisor/type\n"
+		"cat: /sys/hypervisor/type: No such file or directory\n"
+		"$ ls /proc/xen\n"
+		"ls: cannot access '/proc/xen': No such file or directory\n"
+		"$ grep . /sys/class/dmi/id/sys_vendor /sys/devices/virtual/dmi/id/product_name\n"
+		"/sys/class/dmi/id/sys_vendor:Amazon EC2\n"
+		"/sys/devices/virtual/dmi/id/product_name:c6i.large\n"
+		"$ sudo /usr/libexec/virt-what-cpuid-helper\n"
+		"KVMKVMKVM\n";
+	tap_is_int(parse(t), 0, "tool outputs parse (%s)", E.msg);
+	tap_is_str(B.s[S_PASTE_SDV].s, "kvm", "systemd-detect-virt answer");
+	tap_is_str(B.s[S_PASTE_VIRTWHAT].s, "kvm aws", "virt-what facts, one per line");
+	tap_ok(B.s[S_SYS_HYPERVISOR_TYPE].state == FS_UNAVAILABLE, "cat of a missing file: unavailable");
+	tap_ok(fact_no(&B, N_PROC_XEN), "ls of a missing /proc/xen: no");
+	tap_is_str(B.s[S_DMI_PRODUCT_NAME].s, "c6i.large", "/sys/devices/virtual/dmi/id is /sys/class/dmi/id");
+	tap_is_str(B.s[S_HV_SIG].s, "KVMKVMKVM", "the helper's output after its prompt");
+	facts_derive(&B);
+	struct report rep;
+	report_build(&B, &rep);
+	tap_is_str(rep.hv.name, "amazon", "Amazon DMI beats the KVM signature");
+
+	expect_error("$ systemd-detect-virt\nmaybe-kvm\n", 2, "not a name it prints", "bad systemd-detect-virt answer");
+	expect_error("$ cat /sys/hypervisor/properties/features\nzz\n", 2, "hex number", "bad features file");
+	expect_error("System Information\n\tManufacturer: VMware, Inc.\n\n/sys/class/dmi/id/sys_vendor:QEMU\n", 4,
+		     "on line 2", "two manufacturers: both lines named");
+	expect_error("$ systemd-detect-virt\nkvm\n$ systemd-detect-virt\nvmware\n", 4, "on line 2",
+		     "two systemd-detect-virt answers");
+	expect_error("Vendor ID: AuthenticAMD\nvendor_id\t: GenuineIntel\n", 2, "on line 1",
+		     "lscpu and cpuinfo vendors disagree");
+	expect_error("vendor_id\t: GenuineIntel\nVendor ID: AuthenticAMD\n", 2, "on line 1",
+		     "cpuinfo and lscpu vendors disagree, other order");
+	expect_error("Hello.\nMy VM is slow:\n", 0, "line 1: \"Hello.\"", "an unplaceable paste names its first line");
+}
+
+/* The property: the order of a paste's sections does not change the answer. */
+static void test_shuffle(void)
+{
+	static const char *const sec[] = {
+		"$ cat /proc/cpuinfo\nprocessor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6230\n"
+		"flags\t\t: fpu vmx ept vpid hypervisor\nvmx flags\t: ept vpid unrestricted_guest\n\n"
+		"processor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx ept vpid hypervisor\n",
+		"$ lscpu\nVendor ID:           GenuineIntel\nModel name:          Intel Xeon Gold\nVirtualization:      VT-x\n"
+		"Hypervisor vendor:   VMware\nVirtualization type: full\nFlags:               fpu vmx hypervisor\n",
+		"# dmidecode -t system\n# dmidecode 3.3\nHandle 0x0001, DMI type 1, 27 bytes\nSystem Information\n"
+		"\tManufacturer: VMware, Inc.\n\tProduct Name: VMware7,1\n\tSerial Number: VMware-56 4d\n",
+		"$ systemd-detect-virt\nvmware\n",
+		"$ virt-what\nvmware\n",
+		"$ grep . /sys/class/dmi/id/bios_vendor\n/sys/class/dmi/id/bios_vendor:VMware, Inc.\n",
+	};
+	enum { NS = sizeof(sec) / sizeof(sec[0]) };
+	static char buf[8192];
+	static struct facts first;
+	static struct report r0, r;
+	int perm[NS], bad = 0, tried = 0;
+
+	memset(&r0, 0, sizeof(r0));
+	r0.hv.name = "(none)";
+	char why[128] = "";
+
+	for (int i = 0; i < NS; i++)
+		perm[i] = i;
+	/* Every order (Heap's algorithm, iterative). */
+	int c[NS] = { 0 };
+	for (int k = 0;;) {
+		size_t n = 0;
+		for (int i = 0; i < NS; i++) {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s\n", sec[perm[i]]);
+		}
+		if (replay_parse(buf, n, &B, &E) != 0) {
+			bad++;
+			break;
+		}
+		facts_derive(&B);
+		report_build(&B, &r);
+		if (tried == 0) {
+			first = B;
+			r0 = r;
+		} else if (!same_facts(&first, &B, why, sizeof(why)) || strcmp(r.hv.name, r0.hv.name) != 0 ||
+			   r.verdict.verdict != r0.verdict.verdict || r.verdict.confidence != r0.verdict.confidence ||
+			   B.paste_parts != first.paste_parts || B.paste_cpus != first.paste_cpus) {
+			bad++;
+			break;
+		}
+		tried++;
+		while (k < NS && c[k] >= k) {
+			c[k] = 0;
+			k++;
+		}
+		if (k >= NS)
+			break;
+		int j = (k % 2) ? c[k] : 0;
+		int tmp = perm[j];
+		perm[j] = perm[k];
+		perm[k] = tmp;
+		c[k]++;
+		k = 0;
+	}
+	tap_ok(bad == 0 && tried == 720, "all %d orders of 6 sections give the same facts and answer %s %s", tried, why, E.msg);
+	tap_ok(strcmp(r0.hv.name, "vmware") == 0 && r0.verdict.verdict == V_READY, "... and it is vmware, ready");
+	tap_is_int(first.s[S_CPUINFO_FLAGS].src, SRC_CPUINFO, "/proc/cpuinfo's flags win over lscpu's in every order");
+}
+
 int main(void)
 {
 	test_round_trip();
@@ -208,5 +441,10 @@ int main(void)
 	test_malformed_text();
 	test_lscpu_wrapped();
 	test_cpuinfo_shapes();
+	test_dmidecode_whole();
+	test_lscpu_json();
+	test_crlf_same();
+	test_tools();
+	test_shuffle();
 	return tap_done();
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tools/nhv-check/derive.h"
 #include "tools/nhv-check/output.h"
 #include "tools/nhv-check/report.h"
@@ -345,7 +345,7 @@ static void test_signatures(void)
 	}
 	no_hv_virt("NotAKnownOne");
 	judge();
-	tap_is_str(R.hv.name, "unknown", "hypervisor bit with an unknown signature: unknown");
+	tap_is_str(R.hv.name, "vm-other", "hypervisor bit with an unknown signature: vm-other");
 	no_hv_virt(NULL);
 	fact_set(&F, N_CPUID_HV_BIT, 0, SRC_CPUID);
 	fact_set_str(&F, S_HV_SIG, "GenuineIntel", SRC_CPUID);
@@ -398,6 +398,234 @@ static void test_other_remedies(void)
 	tap_ok(remedy_has("Secure Boot is on") && remedy_has("nhv.ko"), "Secure Boot: explains signing nhv.ko");
 }
 
+
+static int conflict_has(const char *needle)
+{
+	for (int i = 0; i < R.hv.nconflicts; i++)
+		if (strstr(R.hv.conflicts[i], needle))
+			return 1;
+	return 0;
+}
+
+static int note_has(const char *code, const char *needle)
+{
+	for (int i = 0; i < R.verdict.nitems; i++)
+		if (strcmp(R.verdict.items[i].code, code) == 0 && strstr(R.verdict.items[i].text, needle))
+			return 1;
+	return 0;
+}
+
+/* systemd-detect-virt's order (src/basic/virt.c detect_vm) and nhv's additions. */
+static void test_precedence(void)
+{
+	no_hv_virt("KVMKVMKVM");
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "Parallels Software International Inc.", SRC_DMI);
+	fact_set_str(&F, S_DMI_PRODUCT_NAME, "Parallels Virtual Platform", SRC_DMI);
+	fact_set_str(&F, S_DMI_BIOS_VENDOR, "Parallels Software International Inc.", SRC_DMI);
+	judge();
+	tap_is_str(R.hv.name, "parallels", "Parallels DMI beats its KVM signature");
+	tap_ok(conflict_has("CPUID signature says kvm") && conflict_has("cloak"),
+	       "the conflict names the losing signature and the cloaking rule");
+	tap_is_str(R.hv.virt_what, "parallels", "virt-what: parallels, and no kvm (skip_qemu_kvm)");
+
+	static const struct {
+		const char *sig;
+		enum str_fact field;
+		const char *value, *want, *what;
+	} t[] = {
+		{ "KVMKVMKVM", S_DMI_PRODUCT_NAME, "VirtualBox", "oracle", "VirtualBox DMI beats the KVM paravirt signature" },
+		{ "Microsoft Hv", S_DMI_SYS_VENDOR, "Xen", "xen", "Xen DMI beats Xen's Hyper-V cloak" },
+		{ "KVMKVMKVM", S_DMI_PRODUCT_NAME, "Google Compute Engine", "google", "Google DMI beats KVM" },
+		{ "Microsoft Hv", S_DMI_SYS_VENDOR, "QEMU", "qemu", "Microsoft Hv with QEMU DMI: enlightenments, DMI decides" },
+		{ "Microsoft Hv", S_DMI_BIOS_VERSION, "Hyper-V UEFI Release v4.1", "microsoft", "Microsoft Hv alone: microsoft" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		no_hv_virt(t[i].sig);
+		fact_set_str(&F, t[i].field, t[i].value, SRC_DMI);
+		judge();
+		tap_is_str(R.hv.name, t[i].want, "%s", t[i].what);
+	}
+
+	no_hv_virt("VMwareVMware");
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "QEMU", SRC_DMI);
+	judge();
+	tap_ok(strcmp(R.hv.name, "vmware") == 0 && conflict_has("DMI says qemu"),
+	       "a non-cloaking DMI string loses to the signature, as a named conflict");
+}
+
+static void amazon_facts(const char *product, int vm_bit, int hv_bit)
+{
+	intel(hv_bit ? "KVMKVMKVM" : NULL);
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "Amazon EC2", SRC_DMI);
+	fact_set_str(&F, S_DMI_BIOS_VENDOR, "Amazon EC2", SRC_DMI);
+	fact_set_str(&F, S_DMI_PRODUCT_NAME, product, SRC_DMI);
+	if (vm_bit >= 0)
+		fact_set(&F, N_SMBIOS_VM_BIT, (uint64_t)vm_bit, SRC_SYSFS);
+	judge();
+}
+
+static void test_amazon(void)
+{
+	amazon_facts("c5.large", 1, 1);
+	tap_is_str(R.hv.name, "amazon", "Amazon DMI with the SMBIOS VM bit: amazon, over KVM");
+	amazon_facts("m5.metal", 0, 0);
+	tap_ok(strcmp(R.hv.name, "none") == 0 && R.hv.platform && strcmp(R.hv.platform, "amazon") == 0,
+	       "Amazon DMI, VM bit clear: none, platform amazon");
+	tap_ok(R.verdict.verdict == V_READY, "a bare-metal instance with VT-x and EPT is ready");
+	amazon_facts("c5.metal", -1, 0);
+	tap_is_str(R.hv.name, "none", "VM bit unknown, product *.metal: none");
+	amazon_facts("i3.metal-16xl", -1, 0);
+	tap_is_str(R.hv.name, "none", "\".metal\" before a '-': none");
+	amazon_facts("c5.large", -1, 1);
+	tap_is_str(R.hv.name, "amazon", "VM bit unknown, no .metal: amazon");
+	amazon_facts("m5.metalish", -1, 1);
+	tap_is_str(R.hv.name, "amazon", "\".metalish\" is not \".metal\"");
+	tap_ok(strstr(R.hv.virt_what, "aws") != NULL && strstr(R.hv.virt_what, "kvm") != NULL,
+	       "virt-what says aws and kvm (%s)", R.hv.virt_what);
+}
+
+static void test_xen(void)
+{
+	intel(NULL);
+	fact_set(&F, N_PROC_XEN, 1, SRC_PROCFS);
+	fact_set_str(&F, S_SYS_HYPERVISOR_TYPE, "xen", SRC_SYSFS);
+	judge();
+	tap_is_str(R.hv.name, "xen", "/proc/xen in a domU: xen");
+	tap_ok(R.hv.xen_pv && R.verdict.verdict == V_NOT_CAPABLE && has_reason("xen-pv"),
+	       "Xen PV with VT-x and EPT in the MSRs: not-capable, xen-pv");
+	tap_is_str(verdict_main_reason(&R.verdict)->code, "xen-pv", "xen-pv is the main reason");
+	tap_is_str(R.hv.virt_what, "xen xen-domU", "virt-what: xen xen-domU");
+
+	intel("XenVMMXenVMM");
+	fact_set(&F, N_PROC_XEN, 1, SRC_PROCFS);
+	judge();
+	tap_ok(strcmp(R.hv.name, "xen") == 0 && !R.hv.xen_pv && R.verdict.verdict == V_READY,
+	       "Xen with its CPUID leaf is HVM: the flags count");
+
+	intel("KVMKVMKVM");
+	fact_set(&F, N_PROC_XEN, 1, SRC_PROCFS);
+	fact_set(&F, N_XEN_FEATURES, 1u << 11, SRC_SYSFS);
+	judge();
+	tap_is_str(R.hv.name, "kvm", "Xen dom0 nested in KVM: the CPUID answer");
+
+	intel(NULL);
+	fact_set(&F, N_PROC_XEN, 1, SRC_PROCFS);
+	fact_set_str(&F, S_XEN_CAPABILITIES, "control_d", SRC_PROCFS);
+	judge();
+	tap_is_str(R.hv.name, "none", "Xen dom0 on bare metal: none");
+
+	intel(NULL);
+	fact_set_str(&F, S_SYS_HYPERVISOR_TYPE, "xen", SRC_SYSFS);
+	judge();
+	tap_ok(strcmp(R.hv.name, "xen") == 0 && R.hv.xen_pv, "/sys/hypervisor/type xen alone: Xen PV");
+
+	intel(NULL);
+	fact_set_str(&F, S_SYS_HYPERVISOR_TYPE, "s390", SRC_SYSFS);
+	judge();
+	tap_is_str(R.hv.name, "vm-other", "another /sys/hypervisor/type: vm-other");
+}
+
+static void test_qemu_bochs(void)
+{
+	no_hv_virt(NULL);
+	fact_set(&F, N_CPUID_HV_BIT, 1, SRC_CPUID);
+	F.s[S_HV_SIG].state = FS_UNKNOWN;
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "Bochs", SRC_DMI);
+	fact_set_str(&F, S_DMI_PRODUCT_NAME, "Bochs", SRC_DMI);
+	fact_set_str(&F, S_CPU_MODEL, "QEMU Virtual CPU version 2.5+", SRC_CPUINFO);
+	judge();
+	tap_ok(strcmp(R.hv.name, "qemu") == 0 && conflict_has("DMI says bochs"),
+	       "Bochs SMBIOS with a QEMU CPU model: qemu, the Bochs DMI a named conflict");
+	fact_set_str(&F, S_CPU_MODEL, "Common KVM processor", SRC_CPUINFO);
+	judge();
+	tap_is_str(R.hv.name, "kvm", "Bochs SMBIOS with QEMU's kvm64 model: kvm");
+
+	no_hv_virt(NULL);
+	fact_set(&F, N_SMBIOS_VM_BIT, 1, SRC_SYSFS);
+	judge();
+	tap_is_str(R.hv.name, "vm-other", "the SMBIOS VM bit alone: vm-other");
+
+	no_hv_virt(NULL);
+	fact_set_str(&F, S_CPU_VENDOR, "User Mode Linux", SRC_CPUINFO);
+	judge();
+	tap_is_str(R.hv.name, "uml", "User Mode Linux vendor: uml");
+}
+
+static void test_virt_what_names(void)
+{
+	no_hv_virt("LKVMLKVMLKVM");
+	judge();
+	tap_ok(strcmp(R.hv.name, "kvm") == 0 && R.hv.product && strstr(R.hv.product, "kvmtool") &&
+	       strcmp(R.hv.virt_what, "lkvm") == 0, "LKVMLKVMLKVM: kvm, kvmtool, virt-what lkvm");
+	no_hv_virt("OpenBSDVMM58");
+	judge();
+	tap_ok(strcmp(R.hv.name, "vm-other") == 0 && strcmp(R.hv.virt_what, "vmm") == 0,
+	       "OpenBSDVMM58: vm-other, virt-what vmm");
+	no_hv_virt("HAXMHAXMHAXM");
+	judge();
+	tap_ok(strcmp(R.hv.name, "vm-other") == 0 && R.hv.product && strcmp(R.hv.product, "Intel HAXM") == 0,
+	       "HAXMHAXMHAXM: vm-other, Intel HAXM");
+	no_hv_virt("XenVMMXenVMM");
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "Xen", SRC_DMI);
+	judge();
+	tap_is_str(R.hv.virt_what, "xen xen-hvm", "Xen HVM: virt-what xen xen-hvm");
+	no_hv_virt(NULL);
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "Microsoft Corporation", SRC_DMI);
+	fact_set_str(&F, S_DMI_PRODUCT_NAME, "Virtual Machine", SRC_DMI);
+	judge();
+	tap_is_str(R.hv.virt_what, "virtualpc", "Microsoft DMI without the Hv signature: virtualpc");
+	tap_is_str(R.hv.name, "microsoft", "... and systemd's name microsoft");
+}
+
+static void test_paste_confidence(void)
+{
+	facts_init(&F);
+	F.origin = ORIGIN_PASTE;
+	F.paste_parts = PP_DMI_SYSTEM | PP_DMI_BIOS;
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "VMware, Inc.", SRC_DMI);
+	judge();
+	tap_is_str(confidence_name(R.verdict.confidence), "low", "a DMI-only paste: low confidence");
+	tap_ok(note_has("missing-facts", "CPU flags"), "the missing CPU flags are named");
+	tap_ok(note_has("pasted-input", "dmidecode (BIOS, System)") && !note_has("pasted-input", "no DMI"),
+	       "the pasted-input note names the dmidecode records it read");
+
+	facts_init(&F);
+	F.origin = ORIGIN_CPUINFO;
+	F.paste_parts = PP_CPUINFO | PP_DMI_SYSTEM;
+	F.paste_cpus = 4;
+	fact_set_str(&F, S_CPU_VENDOR, "GenuineIntel", SRC_CPUINFO);
+	fact_set_str(&F, S_CPUINFO_FLAGS, "fpu vmx ept vpid hypervisor", SRC_CPUINFO);
+	fact_set_str(&F, S_HV_SIG, "VMwareVMware", SRC_VIRTWHAT);
+	fact_set_str(&F, S_DMI_SYS_VENDOR, "VMware, Inc.", SRC_DMI);
+	judge();
+	tap_ok(R.verdict.verdict == V_READY && R.verdict.confidence == C_MEDIUM,
+	       "cpuinfo with vmx and ept, signature and DMI: ready, medium (no MSRs)");
+	tap_ok(note_has("pasted-input", "/proc/cpuinfo (4 CPUs)"), "the note counts the CPUs read");
+	tap_ok(!note_has("missing-facts", ""), "nothing the verdict needs is missing: no missing-facts note");
+
+	facts_init(&F);
+	F.origin = ORIGIN_LSCPU;
+	F.paste_parts = PP_LSCPU;
+	fact_set_str(&F, S_CPU_VENDOR, "GenuineIntel", SRC_LSCPU);
+	fact_set_str(&F, S_LSCPU_VIRTUALIZATION, "VT-x", SRC_LSCPU);
+	judge();
+	tap_ok(R.verdict.confidence == C_LOW && note_has("missing-facts", "nested paging"),
+	       "lscpu with VT-x but no Flags: low, nested paging named missing");
+
+	intel(NULL);
+	F.origin = ORIGIN_CPUINFO;
+	F.s[S_HV_SIG].state = FS_UNKNOWN;
+	fact_set(&F, N_PROC_XEN, 1, SRC_PROCFS);
+	judge();
+	tap_ok(R.hv.xen_pv_assumed && R.verdict.confidence == C_LOW,
+	       "Xen PV judged without a CPUID signature: low confidence");
+
+	no_hv_virt("KVMKVMKVM");
+	fact_set_str(&F, S_PASTE_SDV, "qemu", SRC_SDV);
+	judge();
+	tap_ok(conflict_has("systemd-detect-virt says qemu"), "a pasted systemd-detect-virt answer that disagrees is a conflict");
+}
+
 static void test_brief(void)
 {
 	char *buf = NULL;
@@ -440,6 +668,12 @@ int main(void)
 	test_signatures();
 	test_bochs();
 	test_other_remedies();
+	test_precedence();
+	test_amazon();
+	test_xen();
+	test_qemu_bochs();
+	test_virt_what_names();
+	test_paste_confidence();
 	test_brief();
 	return tap_done();
 }

@@ -1,5 +1,5 @@
 /* Unit tests of nhv-init's pure parts: the kernel command line reader. */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "userland/nhv-init/nhv-init.h"
 
 int main(void)

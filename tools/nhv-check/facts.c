@@ -76,6 +76,9 @@ static const char *const num_names[N_COUNT] = {
 	[N_BD_HWVERSION] = "backdoor.hwversion",
 	[N_BD_BUILDNUM] = "backdoor.buildnum",
 	[N_BD_NESTING] = "backdoor.nesting_query",
+	[N_PROC_XEN] = "proc.xen",
+	[N_XEN_FEATURES] = "sys.hypervisor_features",
+	[N_SMBIOS_VM_BIT] = "dmi.bios_vm_bit",
 	[N_ROOT] = "probe.root",
 };
 
@@ -101,6 +104,11 @@ static const char *const str_names[S_COUNT] = {
 	[S_PCI_VMWARE_DEVICES] = "pci.vmware_devices",
 	[S_LOCKDOWN] = "kernel.lockdown",
 	[S_KERNEL] = "kernel.release",
+	[S_DMI_CHASSIS_VENDOR] = "dmi.chassis_vendor",
+	[S_SYS_HYPERVISOR_TYPE] = "sys.hypervisor_type",
+	[S_XEN_CAPABILITIES] = "proc.xen_capabilities",
+	[S_PASTE_SDV] = "paste.systemd_detect_virt",
+	[S_PASTE_VIRTWHAT] = "paste.virt_what",
 };
 
 static const char *const reason_names[FR_COUNT] = {
@@ -126,6 +134,9 @@ static const char *const source_names[SRC_COUNT] = {
 	[SRC_BACKDOOR] = "backdoor",
 	[SRC_DERIVED] = "derived",
 	[SRC_VIRTWHAT] = "virt-what",
+	[SRC_SYSFS] = "sysfs",
+	[SRC_PROCFS] = "procfs",
+	[SRC_SDV] = "systemd-detect-virt",
 };
 
 void facts_init(struct facts *f)
@@ -175,7 +186,7 @@ enum fact_kind num_fact_kind(enum num_fact id)
 	if (id == N_CPUID_1_ECX || id == N_SVM_EDX || id == N_CPUID_HV_MAX_LEAF ||
 	    id == N_MSR_FEATURE_CONTROL || id == N_MSR_VM_CR || id == N_MSR_EFER ||
 	    (id >= N_MSR_VMX_FIRST && id <= N_MSR_VMX_LAST) ||
-	    id == N_BD_NESTING)
+	    id == N_BD_NESTING || id == N_XEN_FEATURES)
 		return FK_HEX;
 	if (id == N_SVM_REVISION || id == N_SVM_NASID || (id >= N_PCI_DEVICES && id <= N_PCI_XEN) ||
 	    id == N_BD_VERSION || id == N_BD_TYPE || id == N_BD_HWVERSION || id == N_BD_BUILDNUM)

@@ -47,6 +47,9 @@ enum fact_source {
 	SRC_BACKDOOR,
 	SRC_DERIVED,
 	SRC_VIRTWHAT,
+	SRC_SYSFS,       /* /sys/hypervisor, /sys/firmware/dmi */
+	SRC_PROCFS,      /* /proc/xen */
+	SRC_SDV,         /* pasted systemd-detect-virt output */
 	SRC_COUNT
 };
 
@@ -114,6 +117,10 @@ enum num_fact {
 	N_BD_HWVERSION,
 	N_BD_BUILDNUM,
 	N_BD_NESTING,        /* EAX of NESTING_CONTROL QUERY */
+	/* Xen and firmware hints (probe-hv.c; systemd virt.c, virt-what.in) */
+	N_PROC_XEN,          /* /proc/xen exists */
+	N_XEN_FEATURES,      /* /sys/hypervisor/properties/features (hex) */
+	N_SMBIOS_VM_BIT,     /* SMBIOS BIOS characteristics ext. byte 2 bit 4 */
 	/* process context */
 	N_ROOT,
 	N_COUNT
@@ -142,6 +149,11 @@ enum str_fact {
 	S_PCI_VMWARE_DEVICES,
 	S_LOCKDOWN,
 	S_KERNEL,
+	S_DMI_CHASSIS_VENDOR,
+	S_SYS_HYPERVISOR_TYPE, /* /sys/hypervisor/type */
+	S_XEN_CAPABILITIES,    /* /proc/xen/capabilities */
+	S_PASTE_SDV,           /* a pasted systemd-detect-virt answer */
+	S_PASTE_VIRTWHAT,      /* pasted virt-what facts, space-separated */
 	S_COUNT
 };
 
@@ -167,10 +179,30 @@ enum facts_origin {
 	ORIGIN_CAPTURE,
 	ORIGIN_CPUINFO,
 	ORIGIN_LSCPU,
+	ORIGIN_PASTE,   /* other pasted text: dmidecode, tool output, /sys files */
+};
+
+/* What a paste held (replay.c sets it; the pasted-input note names it). */
+enum paste_part {
+	PP_CPUINFO = 1 << 0,
+	PP_LSCPU = 1 << 1,
+	PP_LSCPU_JSON = 1 << 2,
+	PP_DMI_BIOS = 1 << 3,     /* dmidecode type 0 */
+	PP_DMI_SYSTEM = 1 << 4,   /* type 1 */
+	PP_DMI_BOARD = 1 << 5,    /* type 2 */
+	PP_DMI_CHASSIS = 1 << 6,  /* type 3 */
+	PP_DMI_OTHER = 1 << 7,    /* any other type, OEM types included */
+	PP_CPUID_HELPER = 1 << 8, /* virt-what-cpuid-helper */
+	PP_SDV = 1 << 9,          /* systemd-detect-virt */
+	PP_VIRTWHAT = 1 << 10,    /* virt-what */
+	PP_SYSFS = 1 << 11,       /* /sys/class/dmi/id, /sys/hypervisor, /proc/xen */
+	PP_COUNT_BITS = 12
 };
 
 struct facts {
 	enum facts_origin origin;
+	unsigned paste_parts; /* enum paste_part bits */
+	int paste_cpus;       /* processors seen in a pasted /proc/cpuinfo */
 	struct num_fact_v n[N_COUNT];
 	struct str_fact_v s[S_COUNT];
 };

@@ -30,7 +30,8 @@ static void usage(FILE *out)
 	      "  --explain       add the remediation steps to the report\n"
 	      "  --capture FILE  write every probed fact to FILE ('-' = stdout, then no report)\n"
 	      "  --replay FILE   judge from FILE instead of this machine: an nhv-check capture,\n"
-	      "                  a /proc/cpuinfo or lscpu output ('-' = stdin)\n"
+	      "                  or pasted /proc/cpuinfo, lscpu [-J], dmidecode, systemd-detect-virt,\n"
+	      "                  virt-what output and /sys files, mixed ('-' = stdin)\n"
 	      "exit: 0 ready, 1 degraded, 2 not-capable, 3 usage error or unreadable/malformed input\n",
 	      out);
 }
@@ -86,6 +87,7 @@ static const char *origin_name(enum facts_origin o)
 	case ORIGIN_CAPTURE: return "capture";
 	case ORIGIN_CPUINFO: return "cpuinfo";
 	case ORIGIN_LSCPU: return "lscpu";
+	case ORIGIN_PASTE: return "paste";
 	default: return "live";
 	}
 }

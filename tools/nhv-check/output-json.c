@@ -111,6 +111,30 @@ void output_json(FILE *out, const struct report *r, const struct output_opts *o)
 		jstr(out, r->hv.product);
 	else
 		fputs("null", out);
+	fputs(",\"hypervisor_platform\":", out);
+	if (r->hv.platform)
+		jstr(out, r->hv.platform);
+	else
+		fputs("null", out);
+	fputs(",\"hypervisor_rule\":", out);
+	jstr(out, r->hv.rule);
+	fputs(",\"hypervisor_virt_what\":[", out);
+	{
+		const char *p = r->hv.virt_what;
+		int first = 1;
+		while (*p) {
+			size_t n = strcspn(p, " ");
+			char word[64];
+			snprintf(word, sizeof(word), "%.*s", (int)n, p);
+			fputs(first ? "" : ",", out);
+			jstr(out, word);
+			first = 0;
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	fputc(']', out);
 	fprintf(out, ",\"hypervisor_bit_hidden\":%s,\"hypervisor_evidence\":[", r->hv.hv_bit_hidden ? "true" : "false");
 	for (int i = 0; i < r->hv.nevidence; i++) {
 		fputs(i ? "," : "", out);

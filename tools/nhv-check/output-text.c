@@ -89,6 +89,10 @@ void output_text(FILE *out, const struct report *r, const struct output_opts *o)
 	kv(out, "hypervisor", "%s", r->hv.name);
 	if (r->hv.product)
 		kv(out, "hypervisor product", "%s", r->hv.product);
+	if (r->hv.platform)
+		kv(out, "hypervisor platform", "%s", r->hv.platform);
+	kv(out, "hypervisor rule", "%s", r->hv.rule);
+	kv(out, "hypervisor virt-what", "%s", r->hv.virt_what[0] ? r->hv.virt_what : "(nothing)");
 	for (int i = 0; i < r->hv.nevidence; i++)
 		kv(out, "hypervisor evidence", "%s", r->hv.evidence[i]);
 	for (int i = 0; i < r->hv.nconflicts; i++)
@@ -165,6 +169,7 @@ static const char *short_reason(const char *code)
 		const char *code, *text;
 	} t[] = {
 		{ "no-hw-virt", "no VT-x/AMD-V exposed to this system" },
+		{ "xen-pv", "Xen PV guest, no VT-x/AMD-V" },
 		{ "locked-by-firmware", "VT-x/AMD-V disabled by firmware" },
 		{ "no-cpu-flags", "CPU flags not available" },
 		{ "no-ept", "no EPT, L2 runs on shadow paging" },

@@ -28,7 +28,7 @@ int read_small_file(const char *path, char *buf, size_t sz)
 	return 0;
 }
 
-static enum fact_reason reason_for(int e)
+enum fact_reason probe_reason(int e)
 {
 	if (e == -EACCES || e == -EPERM)
 		return geteuid() == 0 ? FR_LOCKDOWN : FR_NOT_ROOT;
@@ -49,6 +49,7 @@ void probe_dmi(struct facts *f)
 		{ "product_serial", S_DMI_PRODUCT_SERIAL },
 		{ "product_uuid", S_DMI_PRODUCT_UUID },
 		{ "board_vendor", S_DMI_BOARD_VENDOR },
+		{ "chassis_vendor", S_DMI_CHASSIS_VENDOR },
 		{ "bios_vendor", S_DMI_BIOS_VENDOR },
 		{ "bios_version", S_DMI_BIOS_VERSION },
 	};
@@ -60,6 +61,6 @@ void probe_dmi(struct facts *f)
 		if (r == 0)
 			fact_set_str(f, files[i].id, buf, SRC_DMI);
 		else
-			fact_unavail_str(f, files[i].id, reason_for(r), SRC_DMI);
+			fact_unavail_str(f, files[i].id, probe_reason(r), SRC_DMI);
 	}
 }

@@ -18,6 +18,7 @@ void probe_all(struct facts *f)
 	probe_cpuinfo(f);
 	probe_msr(f);
 	probe_dmi(f);
+	probe_hv(f);
 	probe_pci(f);
 	probe_efi(f);
 	probe_backdoor(f);

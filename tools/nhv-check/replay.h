@@ -16,7 +16,7 @@
 
 struct replay_error {
 	int line;       /* 1-based; 0 = the input as a whole */
-	char msg[300];
+	char msg[512];
 };
 
 /* 0 on success; -1 with *err filled.  Calls facts_init(f) first. */

@@ -89,6 +89,7 @@ void report_build(const struct facts *f, struct report *r)
 	r->facts = f;
 	hv_identify(f, &r->hv);
 	verdict_compute(f, &r->verdict);
+	verdict_apply_hv(f, &r->hv, &r->verdict);
 	remedy_compute(f, &r->hv, &r->verdict, &r->remedy);
 	coverage_compute(f, &r->coverage);
 }

@@ -7,15 +7,22 @@
 #ifndef NHV_CHECK_REPORT_H
 #define NHV_CHECK_REPORT_H
 
+#include <stddef.h>
+
 #include "tools/nhv-check/facts.h"
 
 #define REPORT_MAX_ITEMS 24
 #define REPORT_TEXT_MAX 512
 
 struct hv_id {
-	const char *name;    /* systemd-detect-virt name: none, vmware, kvm, ..., unknown */
+	const char *name;    /* systemd-detect-virt name: none, vmware, kvm, ..., vm-other; unknown */
 	const char *product; /* "ESX", "Workstation", "Hyper-V", ... or NULL */
+	const char *platform; /* cloud of a bare-metal instance ("amazon"), or NULL */
+	const char *rule;    /* the precedence rule that chose name */
 	int hv_bit_hidden;   /* CPUID says no hypervisor, other signals say one */
+	int xen_pv;          /* a Xen PV guest: no VT-x/AMD-V whatever the flags say */
+	int xen_pv_assumed;  /* ... judged without a CPUID signature to rule out HVM */
+	char virt_what[160]; /* the facts virt-what would print, space-separated */
 	int nevidence;
 	char evidence[REPORT_MAX_ITEMS][160];
 	int nconflicts;
@@ -25,6 +32,8 @@ struct hv_id {
 void hv_identify(const struct facts *f, struct hv_id *out);
 /* systemd name for a CPUID signature (escaped, as in facts), or NULL. */
 const char *hv_name_for_signature(const char *sig);
+/* virt-what's facts for f (virtwhat.c), space-separated into out. */
+void hv_virt_what(const struct facts *f, char *out, size_t sz);
 
 enum verdict { V_READY = 0, V_DEGRADED = 1, V_NOT_CAPABLE = 2 };
 enum confidence { C_HIGH, C_MEDIUM, C_LOW };
@@ -46,6 +55,8 @@ struct verdict_r {
 };
 
 void verdict_compute(const struct facts *f, struct verdict_r *out);
+/* What the hypervisor's identity changes (Xen PV), and the facts a paste lacked. */
+void verdict_apply_hv(const struct facts *f, const struct hv_id *hv, struct verdict_r *v);
 const char *verdict_name(enum verdict v);
 const char *confidence_name(enum confidence c);
 /* The first IK_REASON item, or NULL. */

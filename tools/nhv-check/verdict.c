@@ -29,6 +29,22 @@ static void item(struct verdict_r *v, enum item_kind kind, const char *code, con
 	va_end(ap);
 }
 
+/* snprintf at out+*n that never runs past sz. */
+static void appendf(char *out, size_t sz, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void appendf(char *out, size_t sz, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(out + *n, sz - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = *n + (size_t)k < sz ? *n + (size_t)k : sz - 1;
+}
+
 static void worse(struct verdict_r *v, enum verdict to)
 {
 	if (to > v->verdict)
@@ -39,6 +55,42 @@ static void less_sure(struct verdict_r *v, enum confidence to)
 {
 	if (to > v->confidence)
 		v->confidence = to;
+}
+
+/* "/proc/cpuinfo (4 CPUs), lscpu, dmidecode (BIOS, System)" */
+static void paste_parts_text(const struct facts *f, char *out, size_t sz)
+{
+	static const struct {
+		unsigned bit;
+		int dmi; /* a dmidecode record kind, listed inside "dmidecode (...)" */
+		const char *name;
+	} parts[] = {
+		{ PP_CPUINFO, 0, "/proc/cpuinfo" }, { PP_LSCPU, 0, "lscpu" }, { PP_LSCPU_JSON, 0, "lscpu -J" },
+		{ PP_CPUID_HELPER, 0, "virt-what-cpuid-helper" }, { PP_SDV, 0, "systemd-detect-virt" },
+		{ PP_VIRTWHAT, 0, "virt-what" }, { PP_SYSFS, 0, "/sys or /proc files" },
+		{ PP_DMI_BIOS, 1, "BIOS" }, { PP_DMI_SYSTEM, 1, "System" }, { PP_DMI_BOARD, 1, "Base Board" },
+		{ PP_DMI_CHASSIS, 1, "Chassis" }, { PP_DMI_OTHER, 1, "other records" },
+	};
+	size_t n = 0;
+	int in_dmi = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (!(f->paste_parts & parts[i].bit))
+			continue;
+		const char *sep = n ? ", " : "";
+		if (parts[i].dmi && !in_dmi) {
+			sep = n ? ", dmidecode (" : "dmidecode (";
+			in_dmi = 1;
+		}
+		appendf(out, sz, &n, "%s%s", sep, parts[i].name);
+		if (parts[i].bit == PP_CPUINFO && f->paste_cpus > 0)
+			appendf(out, sz, &n, " (%d CPU%s)", f->paste_cpus, f->paste_cpus == 1 ? "" : "s");
+	}
+	if (in_dmi)
+		appendf(out, sz, &n, ")");
+	if (n == 0)
+		snprintf(out, sz, "nothing recognised");
 }
 
 static const char *from(const struct facts *f, enum num_fact id)
@@ -178,11 +230,12 @@ void verdict_compute(const struct facts *f, struct verdict_r *v)
 	v->virt = "none";
 	v->paging = "none";
 
-	if (f->origin == ORIGIN_CPUINFO || f->origin == ORIGIN_LSCPU) {
+	if (f->origin == ORIGIN_CPUINFO || f->origin == ORIGIN_LSCPU || f->origin == ORIGIN_PASTE) {
+		char parsed[200];
 		less_sure(v, C_MEDIUM);
+		paste_parts_text(f, parsed, sizeof(parsed));
 		item(v, IK_NOTE, "pasted-input",
-		     "judged from pasted %s text: no MSRs, DMI, PCI, EFI or backdoor facts",
-		     f->origin == ORIGIN_LSCPU ? "lscpu" : "/proc/cpuinfo");
+		     "judged from pasted text: read %s; a paste holds no MSRs, PCI, EFI or backdoor facts", parsed);
 	}
 	if ((f->origin == ORIGIN_LIVE || f->origin == ORIGIN_CAPTURE) && fact_no(f, N_ROOT))
 		item(v, IK_NOTE, "not-root", "not run as root: MSRs, the backdoor and some DMI fields were not read");
@@ -203,6 +256,58 @@ void verdict_compute(const struct facts *f, struct verdict_r *v)
 		     amd_vendor ? "svm" : (strcmp(vendor, "GenuineIntel") == 0 ? "vmx" : "vmx or svm"),
 		     from(f, fact_known(f, N_HW_VMX) ? N_HW_VMX : N_HW_SVM));
 	}
+}
+
+/* Facts the verdict and the hypervisor's name use that a paste did not
+ * hold: named, and the confidence is low when the verdict rests on them. */
+static void missing_facts(const struct facts *f, struct verdict_r *v)
+{
+	char list[200] = "";
+	size_t n = 0;
+	int need = 0;
+
+	if (f->origin == ORIGIN_LIVE || f->origin == ORIGIN_CAPTURE)
+		return;
+	if (!fact_known(f, N_HW_VMX) && !fact_known(f, N_HW_SVM)) {
+		appendf(list, sizeof(list), &n, "%sCPU flags (vmx/svm)", n ? ", " : "");
+		need = 1;
+	}
+	if ((fact_yes(f, N_HW_VMX) && !fact_known(f, N_EPT)) || (fact_yes(f, N_HW_SVM) && !fact_known(f, N_NPT))) {
+		appendf(list, sizeof(list), &n, "%snested paging (ept/npt flags)", n ? ", " : "");
+		need = 1;
+	}
+	if (!str_known(f, S_HV_SIG) && !str_known(f, S_LSCPU_HV_VENDOR))
+		appendf(list, sizeof(list), &n, "%sthe CPUID hypervisor signature", n ? ", " : "");
+	if (!str_known(f, S_DMI_SYS_VENDOR) && f->s[S_DMI_SYS_VENDOR].state != FS_UNAVAILABLE)
+		appendf(list, sizeof(list), &n, "%sDMI (dmidecode)", n ? ", " : "");
+	if (n == 0)
+		return;
+	if (need)
+		less_sure(v, C_LOW);
+	item(v, IK_NOTE, "missing-facts", "not in the paste: %s%s", list,
+	     need ? " - the verdict rests on them, so it is given with low confidence" : "");
+}
+
+void verdict_apply_hv(const struct facts *f, const struct hv_id *hv, struct verdict_r *v)
+{
+	if (hv->xen_pv) {
+		v->verdict = V_NOT_CAPABLE;
+		v->virt = "none";
+		v->paging = "none";
+		/* First reason: shift the others down. */
+		if (v->nitems >= REPORT_MAX_ITEMS)
+			v->nitems = REPORT_MAX_ITEMS - 1;
+		memmove(&v->items[1], &v->items[0], sizeof(v->items[0]) * (size_t)v->nitems);
+		v->nitems++;
+		v->items[0].kind = IK_REASON;
+		v->items[0].code = "xen-pv";
+		snprintf(v->items[0].text, sizeof(v->items[0].text),
+			 "a Xen PV guest: PV guests cannot use VT-x/AMD-V, whatever the CPU flags show%s",
+			 hv->xen_pv_assumed ? " (PV assumed: the input has no CPUID signature to show HVM)" : "");
+		if (hv->xen_pv_assumed)
+			less_sure(v, C_LOW);
+	}
+	missing_facts(f, v);
 }
 
 const char *verdict_name(enum verdict v)

@@ -11,11 +11,11 @@ static int truthy(const char *v)
 	return v && (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0);
 }
 
-int vmx_nics(const struct vmx *v, int nic[ID_MAX_NICS])
+int vmx_nics(const struct vmx *v, int nic[VMX_MAX_NICS])
 {
 	int n = 0;
 
-	for (int i = 0; i < ID_MAX_NICS; i++) {
+	for (int i = 0; i < VMX_MAX_NICS; i++) {
 		char key[32], *val;
 
 		snprintf(key, sizeof(key), "ethernet%d.present", i);
@@ -53,7 +53,7 @@ static int nic_mentioned(const struct vmx *v, int n)
 
 int clone_vmx(struct vmx *v, const struct clone_params *p, char *err, size_t errsize)
 {
-	int nic[ID_MAX_NICS], nn = vmx_nics(v, nic), r = 0;
+	int nic[VMX_MAX_NICS], nn = vmx_nics(v, nic), r = 0;
 	char *state = vmx_get(v, "checkpoint.vmState");
 	char key[96], val[64];
 
@@ -86,7 +86,7 @@ int clone_vmx(struct vmx *v, const struct clone_params *p, char *err, size_t err
 	vmx_remove(v, "vmci0.id");
 	vmx_remove(v, "sched.swap.derivedName");
 
-	for (int n = 0; n < ID_MAX_NICS; n++) {
+	for (int n = 0; n < VMX_MAX_NICS; n++) {
 		if (!nic_mentioned(v, n))
 			continue;
 		snprintf(key, sizeof(key), "ethernet%d.generatedAddress", n);

@@ -9,8 +9,8 @@
 #ifndef NHV_CLONEVMX_H
 #define NHV_CLONEVMX_H
 
-#include "tools/nhv-clone/vmx.h"
-#include "userland/nhv-identity/identity.h"
+#include "userland/lib/vmx.h"
+#include "userland/lib/hexfmt.h"
 
 #define CLONE_MAX_GI 32
 
@@ -18,14 +18,14 @@ struct clone_params {
 	const char *display_name;
 	struct nhv_uuid bios, location;
 	int static_macs;                   /* 1: use macs[], one per NIC in nic order */
-	struct nhv_mac macs[ID_MAX_NICS];
+	struct nhv_mac macs[VMX_MAX_NICS];
 	int ngi;
 	const char *gi_key[CLONE_MAX_GI];  /* after "guestinfo.nhv." */
 	const char *gi_val[CLONE_MAX_GI];
 };
 
-/* The ethernetN (N < ID_MAX_NICS) with ethernetN.present true, ascending. */
-int vmx_nics(const struct vmx *v, int nic[ID_MAX_NICS]);
+/* The ethernetN (N < VMX_MAX_NICS) with ethernetN.present true, ascending. */
+int vmx_nics(const struct vmx *v, int nic[VMX_MAX_NICS]);
 /* 0, or -1 with err naming the key and what was expected. */
 int clone_vmx(struct vmx *v, const struct clone_params *p, char *err, size_t errsize);
 

@@ -13,7 +13,7 @@
  */
 #include "tools/nhv-clone/clonevmx.h"
 #include "tools/nhv-clone/copy.h"
-#include "userland/nhv-identity/atomic.h"
+#include "userland/lib/atomic.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -269,7 +269,7 @@ static int clone_one(struct opts *o, const char *sdir, const char *svmx, const s
 	struct stat st;
 	char *text, *vals[CLONE_MAX_GI + 2], ipbuf[16];
 	size_t len;
-	int nic[ID_MAX_NICS], nn, failed = 0, nv = 0, have_host = 0;
+	int nic[VMX_MAX_NICS], nn, failed = 0, nv = 0, have_host = 0;
 	DIR *d;
 
 	memset(&p, 0, sizeof(p));

@@ -6,7 +6,7 @@
  *   nhv-datadisk format [DEVICE]   make the data disk on DEVICE, or on the only blank disk
  *   nhv-datadisk mount [DIR]       mount it (default /data)
  */
-#include "userland/nhv-datadisk/datadisk.h"
+#include "userland/lib/datadisk.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,19 +1,20 @@
 /* boot.c - the boot-time identity flow (see boot.h). */
 #include "userland/nhv-identity/boot.h"
-#include "userland/nhv-identity/atomic.h"
+#include "userland/lib/cmdline.h"
+#include "userland/lib/log.h"
+#include "userland/lib/atomic.h"
 #include "userland/nhv-identity/decide.h"
 #include "userland/nhv-identity/efivar.h"
 #include "userland/nhv-identity/guestinfo.h"
 #include "userland/nhv-identity/guests.h"
 #include "userland/nhv-identity/hwid.h"
 #include "userland/nhv-identity/idfile.h"
-#include "userland/nhv-identity/sysroot.h"
-#include "userland/nhv-datadisk/datadisk.h"
+#include "userland/lib/sysroot.h"
+#include "userland/lib/datadisk.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,59 +33,31 @@ struct store {
 	char path[PATH_MAX * 2];
 };
 
-/* To stdout and the kernel log (which reaches the console). */
-static void say(int level, const char *fmt, ...)
-{
-	char msg[1024], path[PATH_MAX], line[1100];
-	va_list ap;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	printf("nhv-identity: %s\n", msg);
-	fflush(stdout);
-	fd = open(sysroot("/dev/kmsg", path, sizeof(path)), O_WRONLY | O_CLOEXEC | O_APPEND);
-	if (fd >= 0) {
-		int n = snprintf(line, sizeof(line), "<%d>nhv-identity: %s\n", level, msg);
-
-		if (write(fd, line, (size_t)n) < 0)
-			fprintf(stderr, "nhv-identity: cannot write /dev/kmsg: %s\n", strerror(errno));
-		close(fd);
-	}
-}
-
+/* nhv.guestinfo.KEY= or guestinfo.nhv.KEY= on the kernel command line (the last word wins). */
 static void cmdline_value(const char *cmdline, const char *key, char *out, size_t size)
 {
 	static const char *const prefixes[] = { "nhv.guestinfo.", "guestinfo.nhv." };
+	size_t len = strlen(cmdline), pos = 0, plen = strlen(prefixes[0]);
+	struct cmdline_word w;
 
-	for (size_t i = 0; i < 2; i++) {
-		char want[96];
-		const char *p = cmdline;
-		size_t wl;
-
-		snprintf(want, sizeof(want), "%s%s=", prefixes[i], key);
-		wl = strlen(want);
-		while ((p = strstr(p, want))) {
-			if (p == cmdline || p[-1] == ' ' || p[-1] == '\t') {
-				size_t n = strcspn(p + wl, " \t\n");
-
-				snprintf(out, size, "%.*s", (int)n, p + wl);
-				return;
-			}
-			p += wl;
-		}
+	while (cmdline_next(cmdline, len, &pos, &w)) {
+		for (size_t i = 0; i < 2; i++)
+			if (w.val && w.klen == plen + strlen(key) &&
+			    memcmp(w.key, prefixes[i], plen) == 0 &&
+			    memcmp(w.key + plen, key, w.klen - plen) == 0)
+				snprintf(out, size, "%.*s", (int)w.vlen, w.val);
 	}
 }
 
-/* One setting: the kernel command line first, else guestinfo.nhv.KEY from the outer host. */
+/* One setting by the one precedence of docs/handshake.md: guestinfo.nhv.KEY
+ * from the outer host first, else the kernel command line. */
 static void setting(const char *cmd, const char *key, char *out, size_t size)
 {
+	if (guestinfo_get(key, out, size) == 0)
+		return;
 	out[0] = '\0';
 	if (cmd)
 		cmdline_value(cmd, key, out, size);
-	if (!out[0] && guestinfo_get(key, out, size) < 0)
-		out[0] = '\0';
 }
 
 void boot_read_cmdline(struct boot_opts *o)
@@ -105,12 +78,12 @@ void boot_read_cmdline(struct boot_opts *o)
 	if (o->prefix == MACP_UNSET) {
 		setting(cmd, "macprefix", v, sizeof(v));
 		if (v[0] && parse_mac_prefix(v, &o->prefix))
-			say(4, "ignoring macprefix=%s: expected local or vmware", v);
+			log_at(LOG_WARNING, "ignoring macprefix=%s: expected local or vmware", v);
 	}
 	if (o->mode == MACM_UNSET) {
 		setting(cmd, "macmode", v, sizeof(v));
 		if (v[0] && parse_mac_mode(v, &o->mode))
-			say(4, "ignoring macmode=%s: expected random or deterministic", v);
+			log_at(LOG_WARNING, "ignoring macmode=%s: expected random or deterministic", v);
 	}
 	free(cmd);
 }
@@ -150,9 +123,9 @@ static int mount_datadisk(const struct boot_opts *o, struct store *s)
 	if (!found && o->datadisk_format) {
 		if (datadisk_pick(disk, sizeof(disk), why, sizeof(why)) < 0 ||
 		    datadisk_format(disk, s->dev, sizeof(s->dev), why, sizeof(why)) < 0) {
-			say(3, "datadisk=format asked, but no data disk was made: %s", why);
+			log_at(LOG_ERR, "datadisk=format asked, but no data disk was made: %s", why);
 		} else {
-			say(5, "made data disk %s (label %s) on blank disk %s", s->dev,
+			log_at(LOG_NOTICE, "made data disk %s (label %s) on blank disk %s", s->dev,
 			    DATADISK_LABEL, disk);
 			found = 1;
 		}
@@ -160,7 +133,7 @@ static int mount_datadisk(const struct boot_opts *o, struct store *s)
 	if (!found)
 		return 0;
 	if (datadisk_mount(s->dev, DATADISK_MOUNT, why, sizeof(why)) < 0) {
-		say(3, "%s", why);
+		log_at(LOG_ERR, "%s", why);
 		return 0;
 	}
 	snprintf(s->dir, sizeof(s->dir), "%s", DATADISK_MOUNT);
@@ -186,7 +159,7 @@ static void pick_store(const struct boot_opts *o, struct store *s)
 		sysroot(RUN_DIR, s->dir, sizeof(s->dir));
 		mkdir(s->dir, 0755);
 		snprintf(s->path, sizeof(s->path), "%s/identity.ram", s->dir);
-		say(4, "WARNING: no data disk and no UEFI variables: the identity lives in RAM only "
+		log_at(LOG_WARNING, "no data disk and no UEFI variables: the identity lives in RAM only "
 		    "and will be new at every boot (add a disk and run `nhv datadisk format`)");
 		return;
 	}
@@ -247,10 +220,8 @@ static void publish(const struct store *s, const struct identity *id, const char
 
 	n = snprintf(mid, sizeof(mid), "%s\n", id->machine_id);
 	atomic_write_file(sysroot("/etc/machine-id", path, sizeof(path)), mid, (size_t)n, 0444);
-	n = snprintf(info, sizeof(info), "%s\n", id->hostname);
-	atomic_write_file(sysroot("/etc/hostname", path, sizeof(path)), info, (size_t)n, 0644);
-	if (!sysroot_is_fake() && sethostname(id->hostname, strlen(id->hostname)) < 0)
-		say(4, "cannot set the hostname to %s: %s", id->hostname, strerror(errno));
+	/* The host name is applied by nhv-toolsd (the one owner of the settings,
+	 * docs/handshake.md): it reads this name from /run/nhv/identity. */
 }
 
 int boot_run(const struct boot_opts *o)
@@ -268,7 +239,7 @@ int boot_run(const struct boot_opts *o)
 
 	hwid_read(&hw, note, sizeof(note));
 	if (!hw.uuid_valid)
-		say(4, "hardware UUID unreadable: %s; deciding by NIC MACs", note);
+		log_at(LOG_WARNING, "hardware UUID unreadable: %s; deciding by NIC MACs", note);
 	pick_store(o, &s);
 
 	text = store_load(&s, &len);
@@ -278,19 +249,19 @@ int boot_run(const struct boot_opts *o)
 		} else {
 			corrupt = 1;
 			keep_bad(&s, text, len, bad, sizeof(bad));
-			say(3, "stored identity %s is corrupt (%s): kept aside as %s, making a new one",
+			log_at(LOG_ERR, "stored identity %s is corrupt (%s): kept aside as %s, making a new one",
 			    s.path, err, bad);
 		}
 		free(text);
 	} else if (errno != ENOENT) {
-		say(3, "cannot read the stored identity %s: %s; making a new one", s.path,
+		log_at(LOG_ERR, "cannot read the stored identity %s: %s; making a new one", s.path,
 		    strerror(errno));
 	}
 
 	if (s.kind == STORE_DATADISK) {
 		nseen = guests_scan(s.dir, seen, ID_MAX_GUESTS);
 		if (nseen < 0) {
-			say(3, "cannot list %s/vms: %s", s.dir, strerror(errno));
+			log_at(LOG_ERR, "cannot list %s/vms: %s", s.dir, strerror(errno));
 			nseen = 0;
 		}
 	}
@@ -318,7 +289,7 @@ int boot_run(const struct boot_opts *o)
 		for (int g = 0; g < out.nguests; g++)
 			renewed += out.guests[g].changed;
 		if (failed) {
-			say(3, "%d L2 guest .vmx files could not be rewritten; identity not stored, "
+			log_at(LOG_ERR, "%d L2 guest .vmx files could not be rewritten; identity not stored, "
 			    "the next boot decides again", failed);
 			return 1;
 		}
@@ -329,7 +300,7 @@ int boot_run(const struct boot_opts *o)
 		return 1;
 	n = idfile_format(&out, buf, ID_FILE_BYTES);
 	if (n < 0 || store_save(&s, buf, (size_t)n) < 0) {
-		say(3, "cannot store the identity in %s (%s)", s.path, store_name(&s));
+		log_at(LOG_ERR, "cannot store the identity in %s (%s)", s.path, store_name(&s));
 		free(buf);
 		return 1;
 	}
@@ -339,11 +310,11 @@ int boot_run(const struct boot_opts *o)
 	uuid_format(&out.appliance_uuid, u2);
 	if (have && !uuid_eq(&stored.appliance_uuid, &out.appliance_uuid)) {
 		uuid_format(&stored.appliance_uuid, u1);
-		say(5, "decision=%s: %s; appliance %s (was %s), hostname %s, %d L2 guest(s), %d renewed; "
+		log_at(LOG_NOTICE, "decision=%s: %s; appliance %s (was %s), hostname %s, %d L2 guest(s), %d renewed; "
 		    "stored in %s", decision_name(out.decision), out.reason, u2, u1, out.hostname,
 		    out.nguests, renewed, store_name(&s));
 	} else {
-		say(5, "decision=%s: %s; appliance %s, hostname %s, %d L2 guest(s), %d renewed; "
+		log_at(LOG_NOTICE, "decision=%s: %s; appliance %s, hostname %s, %d L2 guest(s), %d renewed; "
 		    "stored in %s", decision_name(out.decision), out.reason, u2, out.hostname,
 		    out.nguests, renewed, store_name(&s));
 	}

@@ -1,7 +1,7 @@
 /* efivar.c - UEFI variables through efivarfs (see efivar.h). */
 #include "userland/nhv-identity/efivar.h"
-#include "userland/nhv-identity/atomic.h"
-#include "userland/nhv-identity/sysroot.h"
+#include "userland/lib/atomic.h"
+#include "userland/lib/sysroot.h"
 
 #include <errno.h>
 #include <fcntl.h>

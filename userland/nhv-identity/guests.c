@@ -1,7 +1,7 @@
 /* guests.c - L2 guests' .vmx files on the data disk (see guests.h). */
 #include "userland/nhv-identity/guests.h"
-#include "userland/nhv-identity/atomic.h"
-#include "tools/nhv-clone/vmx.h"
+#include "userland/lib/atomic.h"
+#include "userland/lib/vmx.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* hwid.c - read the hardware identity (see hwid.h). */
 #include "userland/nhv-identity/hwid.h"
-#include "userland/nhv-identity/atomic.h"
-#include "userland/nhv-identity/sysroot.h"
+#include "userland/lib/atomic.h"
+#include "userland/lib/sysroot.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,10 +5,11 @@
  *   nhv-identity [show] [--json]    `nhv identity`: the identity and the last decision
  *   nhv-identity verify FILE        is FILE a valid identity file? (exit 0/1)
  */
-#include "userland/nhv-identity/atomic.h"
+#include "userland/lib/atomic.h"
+#include "userland/lib/log.h"
 #include "userland/nhv-identity/boot.h"
 #include "userland/nhv-identity/idfile.h"
-#include "userland/nhv-identity/sysroot.h"
+#include "userland/lib/sysroot.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -200,6 +201,7 @@ static int cmd_show(int argc, char **argv)
 static int cmd_boot(int argc, char **argv)
 {
 	struct boot_opts o = { .prefix = MACP_UNSET, .mode = MACM_UNSET };
+	char kmsg[PATH_MAX];
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -231,6 +233,8 @@ static int cmd_boot(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* To stdout and the kernel log (which reaches the console). */
+	log_setup("nhv-identity", sysroot("/dev/kmsg", kmsg, sizeof(kmsg)), 1);
 	boot_read_cmdline(&o);
 	return boot_run(&o);
 }

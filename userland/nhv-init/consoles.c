@@ -16,7 +16,7 @@ void consoles_write(const char *text)
 	char active[256], *name, *save = NULL;
 	int written = 0;
 
-	if (read_file("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
+	if (read_text("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
 		active[0] = '\0';
 	for (name = strtok_r(active, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
 		char dev[300];

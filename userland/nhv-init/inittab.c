@@ -23,7 +23,7 @@ int inittab_write(const char *path)
 	appendf(tab, sizeof(tab), "# written by nhv-init at boot\n");
 	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-powerbtn\n");
 	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-toolsd --log " NHV_RUN_DIR "/toolsd.log\n");
-	if (read_file("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
+	if (read_text("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
 		snprintf(active, sizeof(active), "tty0");
 	for (name = strtok_r(active, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
 		if (strcmp(name, "tty0") == 0 || strcmp(name, "tty1") == 0) {

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "userland/lib/runcap.h"
 #include "nhv-init.h"
 
 static int shutdown_step(void)
@@ -51,6 +52,18 @@ static void toolsd_once_step(void)
 		log_msg("nhv-toolsd --once exited %d; see " NHV_RUN_DIR "/toolsd.log", rc);
 }
 
+/* The host name before DHCP sends it: nhv-toolsd owns every setting
+ * (docs/handshake.md) and applies only the name in this early pass. */
+static void hostname_step(void)
+{
+	char *argv[] = { "/bin/nhv-toolsd", "--hostname-only", "--log", NHV_RUN_DIR "/toolsd.log",
+			 NULL };
+	int rc = run_wait(argv);
+
+	if (rc != 0)
+		log_msg("nhv-toolsd --hostname-only exited %d; see " NHV_RUN_DIR "/toolsd.log", rc);
+}
+
 static void start_syslogd(void)
 {
 	char *argv[] = { "/sbin/syslogd", "-C256", NULL };
@@ -76,7 +89,7 @@ int main(int argc, char **argv)
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	mount_early();
 	cmdline_load();
-	nhv_debug = cmdline_get("nhv.debug") != NULL;
+	log_setup("nhv-init", "/dev/kmsg", cmdline_get("nhv.debug") ? 2 : -1);
 
 	log_msg("step: drivers");
 	modules_load_for_devices();
@@ -86,7 +99,7 @@ int main(int argc, char **argv)
 
 	log_msg("step: identity");
 	identity_step();
-	hostname_setup(hostname, sizeof(hostname));
+	hostname_step();
 	log_msg("step: network");
 	net_bring_up();
 	log_msg("step: toolsd");

@@ -21,6 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "userland/lib/strlist.h"
 #include "nhv-init.h"
 
 struct alias {
@@ -245,7 +246,7 @@ static void collect(void)
 		for (i = 0; i < found.gl_pathc; i++) {
 			char buf[1024];
 
-			if (read_file(found.gl_pathv[i], buf, sizeof(buf)) <= 0)
+			if (read_text(found.gl_pathv[i], buf, sizeof(buf)) <= 0)
 				continue;
 			if (n_devaliases == cap_devaliases) {
 				size_t cap = cap_devaliases ? cap_devaliases * 2 : 256;
@@ -279,15 +280,6 @@ static void free_devaliases(void)
 		free(devaliases[--n_devaliases]);
 }
 
-static int autoload_allowed(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(no_autoload) / sizeof(no_autoload[0]); i++)
-		if (strcmp(name, no_autoload[i]) == 0)
-			return 0;
-	return 1;
-}
 
 /* One pass: returns how many modules were newly loaded. */
 static int load_pass(void)
@@ -302,7 +294,7 @@ static int load_pass(void)
 			struct moddep *m;
 
 			if (!prefix_fits(aliases[a].pattern, devaliases[d]) ||
-			    !autoload_allowed(aliases[a].module) ||
+			    STR_IN(aliases[a].module, no_autoload) ||
 			    fnmatch(aliases[a].pattern, devaliases[d], 0) != 0)
 				continue;
 			m = find_module(aliases[a].module);

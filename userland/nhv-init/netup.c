@@ -35,7 +35,7 @@ static int is_ethernet(const char *ifname)
 	char path[300], type[16];
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/type", ifname);
-	return read_file(path, type, sizeof(type)) > 0 && strcmp(type, "1") == 0;
+	return read_text(path, type, sizeof(type)) > 0 && strcmp(type, "1") == 0;
 }
 
 static pid_t start_dhcp(const char *ifname)

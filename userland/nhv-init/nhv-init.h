@@ -9,14 +9,14 @@
 
 #define NHV_RUN_DIR "/run/nhv"
 
-/* log.c: messages to the kernel log (and to stderr in debug mode) */
-void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-extern int nhv_debug;
+/* Messages: userland/lib/log.h, to the kernel log (and stderr with nhv.debug). */
+#include "userland/lib/log.h"
 
 /* cmdline.c: kernel command line */
 int cmdline_load(void);
 void cmdline_set(const char *text);		/* instead of /proc/cmdline (tests) */
-const char *cmdline_get(const char *key);	/* value of key=value, or NULL */
+/* Value of the last key=value word ("" for a bare key), or NULL. */
+const char *cmdline_get(const char *key);
 
 /* mounts.c */
 int mount_early(void);
@@ -30,9 +30,6 @@ int module_load(const char *name);
 /* netup.c: loopback up, every ethernet NIC up, DHCP with busybox udhcpc */
 int net_bring_up(void);
 
-/* hostname.c */
-int hostname_setup(char *name, size_t len);
-
 /* consoles.c: write to every active console (VGA and serial) */
 void consoles_write(const char *text);
 
@@ -42,12 +39,9 @@ int status_build(char *buf, size_t len, const char *hostname);
 /* inittab.c: the inittab for busybox init (login or serial root shell) */
 int inittab_write(const char *path);
 
-/* util.c */
-int read_file(const char *path, char *buf, size_t len);	/* trims trailing newline */
+/* util.c (running programs: userland/lib/runcap.h) */
+int read_text(const char *path, char *buf, size_t len);	/* trims trailing newline */
 int write_file(const char *path, const char *text);
-int run_wait(char *const argv[]);			/* fork+exec+wait; returns exit status */
-/* fork+exec with stdout into out; killed after timeout_s; exit status or -1 */
-int run_capture(char *const argv[], char *out, size_t len, int timeout_s);
 void appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "userland/lib/runcap.h"
 #include "nhv-init.h"
 
 /* "key\t\t: value" lines of `nhv-check --brief`, re-indented as ours. */
@@ -21,7 +22,7 @@ static void append_check(char *buf, size_t len)
 {
 	char *argv[] = { "/bin/nhv-check", "--brief", NULL };
 	char out[2048], *line, *save = NULL;
-	int rc = run_capture(argv, out, sizeof(out), 10);
+	int rc = runcap(argv, out, sizeof(out), 10000, 0, NULL);
 
 	if (rc < 0 || rc > 2 || !out[0]) {
 		appendf(buf, len, "  hv check     : nhv-check --brief failed (exit %d); run nhv-check\n", rc);
@@ -54,7 +55,7 @@ static void nic_line(char *buf, size_t len, const char *ifname, struct ifaddrs *
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
-	if (read_file(path, mac, sizeof(mac)) <= 0)
+	if (read_text(path, mac, sizeof(mac)) <= 0)
 		snprintf(mac, sizeof(mac), "?");
 	snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", ifname);
 	n = readlink(path, link, sizeof(link) - 1);
@@ -99,11 +100,11 @@ int status_build(char *buf, size_t len, const char *hostname)
 		freeifaddrs(ifs);
 	if (!nics)
 		appendf(buf, len, "  nic          : none found\n");
-	if (read_file("/sys/class/dmi/id/product_uuid", uuid, sizeof(uuid)) <= 0)
+	if (read_text("/sys/class/dmi/id/product_uuid", uuid, sizeof(uuid)) <= 0)
 		snprintf(uuid, sizeof(uuid), "unknown (no DMI)");
 	appendf(buf, len, "  system uuid  : %s\n", uuid);
 	append_check(buf, len);
-	if (read_file("/proc/uptime", uptime, sizeof(uptime)) > 0)
+	if (read_text("/proc/uptime", uptime, sizeof(uptime)) > 0)
 		appendf(buf, len, "  boot time    : %.*s s since the kernel started\n",
 			(int)strcspn(uptime, " "), uptime);
 	if (shell && strcmp(shell, "serial") == 0)

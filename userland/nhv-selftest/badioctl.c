@@ -8,7 +8,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
+#include "userland/lib/tap.h"
 #include "selftest.h"
 
 #define KERNEL_PTR	0xffff888000000000ull
@@ -17,7 +18,7 @@ static void expect(long r, int want, const char *what)
 {
 	int got = r < 0 ? errno : 0;
 
-	st_ok(r < 0 && got == want, "%s -> %s (got %s)", what, strerror(want),
+	tap_ok(r < 0 && got == want, "%s -> %s (got %s)", what, strerror(want),
 	       r < 0 ? strerror(got) : "success");
 }
 
@@ -40,7 +41,7 @@ void test_bad_ioctls(int sysfd)
 	expect(ioctl(sysfd, NHV_CREATE_VM, 5), EINVAL, "create VM with a type argument");
 
 	vmfd = ioctl(sysfd, NHV_CREATE_VM, 0);
-	st_ok(vmfd >= 0, "create VM");
+	tap_ok(vmfd >= 0, "create VM");
 	if (vmfd < 0)
 		return;
 
@@ -77,7 +78,7 @@ void test_bad_ioctls(int sysfd)
 	m.user_addr = 0x1000;
 	expect(ioctl(vmfd, NHV_SET_MEMORY, &m), EFAULT, "unmapped user memory");
 	m.user_addr = (uintptr_t)buf;
-	st_ok(ioctl(vmfd, NHV_SET_MEMORY, &m) == 0, "valid memory slot accepted");
+	tap_ok(ioctl(vmfd, NHV_SET_MEMORY, &m) == 0, "valid memory slot accepted");
 	expect(ioctl(vmfd, NHV_SET_MEMORY, &m), EEXIST, "the same slot twice");
 	m.slot = 1;
 	m.guest_phys = 0x8000;
@@ -101,15 +102,15 @@ void test_bad_ioctls(int sysfd)
 	expect(ioctl(vmfd, NHV_CREATE_VCPU, NHV_MAX_VCPUS), EINVAL, "vCPU id out of range");
 	expect(ioctl(vmfd, NHV_CREATE_VCPU, -1L), EINVAL, "vCPU id -1");
 	cpufd = ioctl(vmfd, NHV_CREATE_VCPU, 0);
-	st_ok(cpufd >= 0, "create vCPU 0");
+	tap_ok(cpufd >= 0, "create vCPU 0");
 	expect(ioctl(vmfd, NHV_CREATE_VCPU, 0), EEXIST, "vCPU 0 twice");
 	if (cpufd < 0)
 		goto out;
 
 	run = mmap(NULL, 8192, PROT_READ, MAP_SHARED, cpufd, 0);
-	st_ok(run == MAP_FAILED && errno == EINVAL, "mmap of two pages of the run structure -> EINVAL");
+	tap_ok(run == MAP_FAILED && errno == EINVAL, "mmap of two pages of the run structure -> EINVAL");
 	run = mmap(NULL, 4096, PROT_READ, MAP_SHARED, cpufd, 4096);
-	st_ok(run == MAP_FAILED && errno == EINVAL, "mmap at offset 4096 -> EINVAL");
+	tap_ok(run == MAP_FAILED && errno == EINVAL, "mmap at offset 4096 -> EINVAL");
 
 	ioctl(cpufd, NHV_GET_REGS, &r);
 	r.rflags = 0;

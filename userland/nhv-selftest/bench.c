@@ -17,7 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/kvm.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
 #include "guests.h"
 #include "selftest.h"
 

@@ -15,10 +15,12 @@
 
 #include <stddef.h>
 
+#include "userland/lib/nhvdev.h"
+
 #define GUEST_CODE	0x1000
-#define GUEST_STACK	0x8000
-#define GUEST_PML4	0x2000
-#define GUEST_MMIO	0xd0000000u
+#define GUEST_STACK	TVM_STACK
+#define GUEST_PML4	TVM_PML4
+#define GUEST_MMIO	TVM_MMIO
 
 struct guest {
 	const unsigned char *start, *end;

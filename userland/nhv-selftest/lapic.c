@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
+#include "userland/lib/tap.h"
 #include "guests.h"
 #include "selftest.h"
 
@@ -296,12 +297,12 @@ static void test_regs(void)
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (out_to(&vm, 0x10, &d))
 			break;
-		st_is(d, want[i], "APIC: %s (%#x)", what[i], d);
+		tap_is_int(d, want[i], "APIC: %s (%#x)", what[i], d);
 	}
 	if (!out_to(&vm, 0x10, &d))
-		st_ok((d & (1u << 24)) && !(d & (1u << 21)),
+		tap_ok((d & (1u << 24)) && !(d & (1u << 21)),
 		      "CPUID.1:ECX offers TSC-deadline and hides x2APIC (%#x)", d);
-	st_is(tvm_run(&vm), NHV_EXIT_HLT, "APIC register guest ends");
+	tap_is_int(tvm_run(&vm), NHV_EXIT_HLT, "APIC register guest ends");
 	tvm_destroy(&vm);
 }
 
@@ -319,19 +320,19 @@ static void test_oneshot(void)
 		goto out;
 	t0 = now_ns();
 	if (!out_to(&vm, 0x10, &d))
-		st_ok(d > 0 && d <= count, "one-shot: TMCCT counts down from TMICT (%u of %u)",
+		tap_ok(d > 0 && d <= count, "one-shot: TMCCT counts down from TMICT (%u of %u)",
 		      d, count);
-	st_ok(handled(&vm, 0x40, &isr),
+	tap_ok(handled(&vm, 0x40, &isr),
 	      "one-shot: the LVT vector 0x40 wakes the guest from HLT");
 	t1 = now_ns();
-	st_ok(isr & 1, "one-shot: vector 0x40 is in service (ISR) in its handler (%#x)", isr);
-	st_ok(t1 - t0 >= count, "one-shot: not early: %.2f ms after arming %.2f ms",
+	tap_ok(isr & 1, "one-shot: vector 0x40 is in service (ISR) in its handler (%#x)", isr);
+	tap_ok(t1 - t0 >= count, "one-shot: not early: %.2f ms after arming %.2f ms",
 	      (t1 - t0) / 1e6, count / 1e6);
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0, "one-shot: TMCCT reads 0 once expired");
+		tap_is_int(d, 0, "one-shot: TMCCT reads 0 once expired");
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0, "one-shot: EOI retired vector 0x40 (ISR empty)");
-	st_is(tvm_run(&vm), NHV_EXIT_HLT, "one-shot guest ends");
+		tap_is_int(d, 0, "one-shot: EOI retired vector 0x40 (ISR empty)");
+	tap_is_int(tvm_run(&vm), NHV_EXIT_HLT, "one-shot guest ends");
 out:
 	tvm_destroy(&vm);
 }
@@ -356,22 +357,22 @@ static void test_periodic(void)
 	t1 = now_ns();
 	/* n, or n + 1 when a period ended just before the stop (see the guest). */
 	stopped = d;
-	st_ok(d == n || d == n + 1,
+	tap_ok(d == n || d == n + 1,
 	      "periodic: the guest counted %u interrupts (%u wanted, one more if a period ended as it stopped the timer)",
 	      d, n);
-	st_ok(t1 - t0 >= (uint64_t)n * count,
+	tap_ok(t1 - t0 >= (uint64_t)n * count,
 	      "periodic: %u periods of %.1f ms took %.2f ms (not less)", n, count / 1e6,
 	      (t1 - t0) / 1e6);
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0, "periodic: TMCCT reads 0 after TMICT = 0");
+		tap_is_int(d, 0, "periodic: TMCCT reads 0 after TMICT = 0");
 	/* Asleep with IF=1: only the injected 0x41 may wake it, not the timer. */
 	tvm_inject_after(&l, &vm, 0x41, 0, 50);
-	st_ok(handled(&vm, 0x41, &isr),
+	tap_ok(handled(&vm, 0x41, &isr),
 	      "periodic: after TMICT = 0 no timer interrupt comes, the injected one does");
 	tvm_inject_join(&l);
-	st_is(isr & 2, 0, "an external (non-APIC) injection does not enter the ISR");
+	tap_is_int(isr & 2, 0, "an external (non-APIC) injection does not enter the ISR");
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, stopped, "periodic: the count did not move after the stop");
+		tap_is_int(d, stopped, "periodic: the count did not move after the stop");
 out:
 	tvm_destroy(&vm);
 }
@@ -388,19 +389,19 @@ static void test_deadline(void)
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (out_to(&vm, 0x10, &cpuid) || out_to(&vm, 0x10, &lo) ||
 	    out_to(&vm, 0x10, &hi) || out_to(&vm, 0x10, &back)) {
-		st_ok(0, "TSC-deadline guest reports its deadline");
+		tap_ok(0, "TSC-deadline guest reports its deadline");
 		goto out;
 	}
 	deadline = (uint64_t)hi << 32 | lo;
-	st_ok(cpuid & (1u << 24), "TSC-deadline: CPUID.1:ECX[24] is set (%#x)", cpuid);
-	st_is(back, lo, "TSC-deadline: IA32_TSC_DEADLINE reads back what was written");
-	st_ok(handled(&vm, 0x40, &isr), "TSC-deadline: vector 0x40 arrives");
+	tap_ok(cpuid & (1u << 24), "TSC-deadline: CPUID.1:ECX[24] is set (%#x)", cpuid);
+	tap_is_int(back, lo, "TSC-deadline: IA32_TSC_DEADLINE reads back what was written");
+	tap_ok(handled(&vm, 0x40, &isr), "TSC-deadline: vector 0x40 arrives");
 	at = host_tsc();
-	st_ok(at >= deadline, "TSC-deadline: not early (TSC %llu past the deadline)",
+	tap_ok(at >= deadline, "TSC-deadline: not early (TSC %llu past the deadline)",
 	      (unsigned long long)(at - deadline));
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0, "TSC-deadline: the MSR reads 0 once it fired");
-	st_is(tvm_run(&vm), NHV_EXIT_HLT, "TSC-deadline guest ends");
+		tap_is_int(d, 0, "TSC-deadline: the MSR reads 0 once it fired");
+	tap_is_int(tvm_run(&vm), NHV_EXIT_HLT, "TSC-deadline guest ends");
 out:
 	tvm_destroy(&vm);
 }
@@ -414,21 +415,21 @@ static void test_tpr_masked(void)
 		return;
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (!out_to(&vm, 0x10, &d))
-		st_ok(d & 1, "TPR 0x50 holds vector 0x40 back: it waits in the IRR (%#x)", d);
+		tap_ok(d & 1, "TPR 0x50 holds vector 0x40 back: it waits in the IRR (%#x)", d);
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0x50, "PPR follows the TPR");
-	st_ok(handled(&vm, 0x40, &isr),
+		tap_is_int(d, 0x50, "PPR follows the TPR");
+	tap_ok(handled(&vm, 0x40, &isr),
 	      "lowering the TPR delivers the waiting vector at once");
 	if (!out_to(&vm, 0x12, &d))
-		st_is(d, 0x77, "the guest continues after the handler");
+		tap_is_int(d, 0x77, "the guest continues after the handler");
 	tvm_destroy(&vm);
 
 	if (prot_vm(&vm, g_sysfd, &g_apic_masked, 0, 0))
 		return;
 	handler(&vm, 0, 0x40, &g_apic_isr);
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0, "a masked LVT timer expires without an interrupt (IRR empty)");
-	st_is(tvm_run(&vm), NHV_EXIT_HLT, "masked-timer guest ends");
+		tap_is_int(d, 0, "a masked LVT timer expires without an interrupt (IRR empty)");
+	tap_is_int(tvm_run(&vm), NHV_EXIT_HLT, "masked-timer guest ends");
 	tvm_destroy(&vm);
 }
 
@@ -449,26 +450,26 @@ static void test_ipi(void)
 	handler(&vm, 0, 0x42, &g_apic_isr);
 	handler(&vm, 1, 0x43, &g_apic_isr);
 	d = handled(&vm, 0x42, &isr);
-	st_ok(d && (isr & 4),
+	tap_ok(d && (isr & 4),
 	      "a self IPI is delivered by the APIC and in service in its handler (%#x)", isr);
 	x = tvm_run(&vm);
-	st_ok(x == NHV_EXIT_IPI && vm.run->ipi.icr_low == 0x4500 &&
+	tap_ok(x == NHV_EXIT_IPI && vm.run->ipi.icr_low == 0x4500 &&
 	      vm.run->ipi.icr_high == 0x01000000,
 	      "an INIT IPI to APIC 1 exits to user space with the ICR (exit %d, %#x:%#x)",
 	      x, vm.run->ipi.icr_high, vm.run->ipi.icr_low);
 	if (!out_to(&vm, 0x12, &d))
-		st_is(d, 0x77, "the guest continues after the IPI exit");
+		tap_is_int(d, 0x77, "the guest continues after the IPI exit");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		st_ok(ioctl(vm.cpufd, NHV_INTERRUPT, &bad[i]) == -1 && errno == EINVAL,
+		tap_ok(ioctl(vm.cpufd, NHV_INTERRUPT, &bad[i]) == -1 && errno == EINVAL,
 		      "NHV_INTERRUPT vector %#x flags %#x is refused (EINVAL)",
 		      bad[i].vector, bad[i].flags);
 	/* Injected once the guest sleeps in HLT (the thread waits 50 ms). */
 	tvm_inject_after(&l, &vm, in.vector, in.flags, 50);
 	d = handled(&vm, 0x43, &isr);
 	tvm_inject_join(&l);
-	st_ok(d && (isr & 8),
+	tap_ok(d && (isr & 8),
 	      "an APIC injection wakes HLT and is in service in its handler (%#x)", isr);
-	st_is(tvm_run(&vm), NHV_EXIT_HLT, "IPI guest ends");
+	tap_is_int(tvm_run(&vm), NHV_EXIT_HLT, "IPI guest ends");
 	tvm_destroy(&vm);
 }
 
@@ -525,16 +526,16 @@ static void test_storm(void)
 	memcpy(&d, vm.mem + COUNTER, 4);
 	count = d;
 	bound = (t1 - t0) / MIN_PERIOD_NS + 1;
-	st_ok(x == -EINTR || x == NHV_EXIT_INTR,
+	tap_ok(x == -EINTR || x == NHV_EXIT_INTR,
 	      "a signal ends NHV_RUN under a timer storm (%d)", x);
-	st_ok(count >= 1 && count <= bound,
+	tap_ok(count >= 1 && count <= bound,
 	      "a 1 ns periodic timer is held to the 100 us floor: %llu interrupts in %.1f ms (at most %llu)",
 	      (unsigned long long)count, (t1 - t0) / 1e6, (unsigned long long)bound);
 	tvm_destroy(&vm);
 	/* The vCPU went away with its timer armed: nhv must still run guests. */
 	if (prot_vm(&vm, g_sysfd, &g_apic_regs, 0, 0))
 		return;
-	st_ok(!out_to(&vm, 0x10, &d), "a new VM runs after one closed with its timer armed");
+	tap_ok(!out_to(&vm, 0x10, &d), "a new VM runs after one closed with its timer armed");
 	tvm_destroy(&vm);
 	signal(SIGUSR1, SIG_DFL);
 }
@@ -551,7 +552,7 @@ void test_lapic(int sysfd)
 
 	g_sysfd = sysfd;
 	if (ioctl(sysfd, NHV_GET_CAPS, &c) || !(c.flags & NHV_CAP_LAPIC)) {
-		st_ok(0, "NHV_CAP_LAPIC: the in-kernel local APIC is offered");
+		tap_ok(0, "NHV_CAP_LAPIC: the in-kernel local APIC is offered");
 		return;
 	}
 	/* A guest that never wakes fails its test (EINTR) instead of hanging. */

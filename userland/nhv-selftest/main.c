@@ -22,8 +22,8 @@
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include "tests/lib/tap.h"
-#include "nhvlib.h"
+#include "userland/lib/tap.h"
+#include "userland/lib/nhvdev.h"
 #include "guests.h"
 #include "selftest.h"
 
@@ -33,41 +33,6 @@
 #define GP_ISR		0x1b00
 
 static int sysfd;
-
-int st_ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = tap_vok(cond, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int st_is(long long got, long long want, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = tap_vok(got == want, fmt, ap);
-	va_end(ap);
-	if (!r)
-		tap_diag("     got: %lld\n#   expected: %lld", got, want);
-	return r;
-}
-
-void st_diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static int fresh(struct tvm *vm, const struct guest *g, enum tmode mode)
 {

@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
+#include "userland/lib/tap.h"
 #include "guests.h"
 #include "selftest.h"
 
@@ -46,7 +47,7 @@ int prot_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t esi, uint
 	int e = tvm_create(vm, sysfd, MEM_SIZE);
 
 	if (e) {
-		st_diag("cannot create a VM: %s", strerror(-e));
+		tap_diag("cannot create a VM: %s", strerror(-e));
 		return e;
 	}
 	tvm_load(vm, GUEST_CODE, g->start, GUEST_SIZE(*g));
@@ -72,7 +73,7 @@ int prot_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t esi, uint
 	if (!e)
 		e = tvm_io_ports(vm, (uint16_t[]){ 0x10, 0x11, 0x12, 0x15, 0x16 }, 5);
 	if (e) {
-		st_diag("cannot set up the vCPU: %s", strerror(-e));
+		tap_diag("cannot set up the vCPU: %s", strerror(-e));
 		tvm_destroy(vm);
 	}
 	return e;
@@ -85,7 +86,7 @@ int out_to(struct tvm *vm, uint16_t port, uint32_t *data)
 
 	if (x != NHV_EXIT_IO || vm->run->io.direction != NHV_IO_OUT ||
 	    vm->run->io.port != port) {
-		st_diag("expected OUT to port %#x, got exit %d (port %#x)", port, x,
+		tap_diag("expected OUT to port %#x, got exit %d (port %#x)", port, x,
 			x == NHV_EXIT_IO ? vm->run->io.port : 0);
 		return -1;
 	}

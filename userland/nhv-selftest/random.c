@@ -13,7 +13,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
+#include "userland/lib/tap.h"
 #include "guests.h"
 #include "selftest.h"
 
@@ -52,14 +53,14 @@ void test_random(int sysfd, int iterations)
 	int i, j, x = 0, bad = 0, other = 0;
 
 	rng_state = (uint64_t)time(NULL) * 2654435761u | 1;
-	st_diag("random guest code: seed %#llx, %d runs",
+	tap_diag("random guest code: seed %#llx, %d runs",
 		 (unsigned long long)rng_state, iterations);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART: NHV_RUN returns EINTR */
 	sigaction(SIGALRM, &sa, NULL);
 
 	if (tvm_create(&vm, sysfd, 2u << 20)) {
-		st_ok(0, "create a VM for random code");
+		tap_ok(0, "create a VM for random code");
 		return;
 	}
 	tvm_io_ports(&vm, ports, sizeof(ports) / sizeof(ports[0]));
@@ -110,12 +111,12 @@ void test_random(int sysfd, int iterations)
 		(void)modes;
 	}
 	tvm_destroy(&vm);
-	st_diag("random code ended in: hlt %u, shutdown %u, internal %u, fail-entry %u, timer %u, io/mmio loops %u, other %d",
+	tap_diag("random code ended in: hlt %u, shutdown %u, internal %u, fail-entry %u, timer %u, io/mmio loops %u, other %d",
 		 counts[NHV_EXIT_HLT], counts[NHV_EXIT_SHUTDOWN],
 		 counts[NHV_EXIT_INTERNAL], counts[NHV_EXIT_FAIL_ENTRY],
 		 counts[NHV_EXIT_INTR], counts[NHV_EXIT_IO] + counts[NHV_EXIT_MMIO],
 		 other);
-	st_ok(bad == 0 && other == 0,
+	tap_ok(bad == 0 && other == 0,
 	       "%d runs of random guest code all ended in an orderly exit", iterations);
 
 	/* nhv still works afterwards. */
@@ -123,9 +124,9 @@ void test_random(int sysfd, int iterations)
 		tvm_load(&vm, GUEST_CODE, g_cpuid_real.start, GUEST_SIZE(g_cpuid_real));
 		tvm_setup(&vm, MODE_REAL, GUEST_CODE);
 		x = tvm_run(&vm);
-		st_is(x, NHV_EXIT_HLT, "a good guest still runs after the random ones");
+		tap_is_int(x, NHV_EXIT_HLT, "a good guest still runs after the random ones");
 		tvm_destroy(&vm);
 	} else {
-		st_ok(0, "a good guest still runs after the random ones");
+		tap_ok(0, "a good guest still runs after the random ones");
 	}
 }

@@ -4,12 +4,7 @@
 
 #include <stdint.h>
 
-/* One TAP stream for the whole program (tap.h keeps its counter per file). */
-int st_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int st_is(long long got, long long want, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void st_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
+/* Results go through userland/lib/tap.h: one TAP stream for the whole program. */
 void test_bad_ioctls(int sysfd);
 void test_random(int sysfd, int iterations);
 void test_tlb(int sysfd);

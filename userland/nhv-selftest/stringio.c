@@ -6,7 +6,8 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
+#include "userland/lib/tap.h"
 #include "guests.h"
 #include "selftest.h"
 
@@ -47,7 +48,7 @@ static int string_exit(struct tvm *vm, int dir, int size, uint32_t *data)
 
 	if (x != NHV_EXIT_IO || vm->run->io.port != 0x16 ||
 	    vm->run->io.direction != dir || vm->run->io.size != size) {
-		st_diag("expected a %s of %d to port 0x16, got exit %d", dir == NHV_IO_IN ?
+		tap_diag("expected a %s of %d to port 0x16, got exit %d", dir == NHV_IO_IN ?
 			"IN" : "OUT", size, x);
 		return -1;
 	}
@@ -68,30 +69,30 @@ void test_string_io(int sysfd)
 	tvm_load(&vm, 0x6000, src, sizeof(src));
 	for (i = 0, ok = 1; i < 4 && ok; i++)
 		ok = !string_exit(&vm, NHV_IO_OUT, 1, &got[i]);
-	st_ok(ok && got[0] == 0xa1 && got[1] == 0xa2 && got[2] == 0xa3 && got[3] == 0xa4,
+	tap_ok(ok && got[0] == 0xa1 && got[1] == 0xa2 && got[2] == 0xa3 && got[3] == 0xa4,
 	      "REP OUTSB: one exit per byte, in order (%#x %#x %#x %#x)",
 	      got[0], got[1], got[2], got[3]);
 	for (i = 0, ok = 1; i < 3 && ok; i++) {
 		ok = !string_exit(&vm, NHV_IO_IN, 2, &d);
 		vm.run->io.data = 0x1111u * (i + 1);
 	}
-	st_ok(ok, "REP INSW: three IN exits of 2 bytes");
+	tap_ok(ok, "REP INSW: three IN exits of 2 bytes");
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0, "REP INSW: ECX counted down to 0");
+		tap_is_int(d, 0, "REP INSW: ECX counted down to 0");
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0x6106, "REP INSW: EDI advanced by 6");
-	st_ok(!memcmp(vm.mem + 0x6100, want_in, sizeof(want_in)),
+		tap_is_int(d, 0x6106, "REP INSW: EDI advanced by 6");
+	tap_ok(!memcmp(vm.mem + 0x6100, want_in, sizeof(want_in)),
 	      "REP INSW: the IN data is in guest memory at ES:EDI");
 	ok = !string_exit(&vm, NHV_IO_OUT, 1, &got[0]) &&
 	     !string_exit(&vm, NHV_IO_OUT, 1, &got[1]);
-	st_ok(ok && got[0] == 0xa4 && got[1] == 0xa3,
+	tap_ok(ok && got[0] == 0xa4 && got[1] == 0xa3,
 	      "REP OUTSB with DF=1 walks backwards (%#x %#x)", got[0], got[1]);
 	memcpy(&d, vm.mem + 0x6200, 4);
-	st_is(d, 0xffffffffu, "INSD from a port without a device stores all ones");
+	tap_is_int(d, 0xffffffffu, "INSD from a port without a device stores all ones");
 	if (!out_to(&vm, 0x10, &d))
-		st_is(d, 0x6001, "ESI after the backward REP OUTSB");
+		tap_is_int(d, 0x6001, "ESI after the backward REP OUTSB");
 	x = tvm_run(&vm);
-	st_ok(x == NHV_EXIT_INTERNAL && vm.run->internal.suberror == NHV_INTERNAL_STRING_IO &&
+	tap_ok(x == NHV_EXIT_INTERNAL && vm.run->internal.suberror == NHV_INTERNAL_STRING_IO &&
 	      vm.run->internal.data[1] == 0x10000000,
 	      "REP with ECX=0 moves nothing; OUTSB from outside RAM stops the VM (exit %d, %#llx)",
 	      x, (unsigned long long)vm.run->internal.data[1]);

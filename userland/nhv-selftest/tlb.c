@@ -24,7 +24,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include "nhvlib.h"
+#include "userland/lib/nhvdev.h"
+#include "userland/lib/tap.h"
 #include "guests.h"
 #include "selftest.h"
 
@@ -135,13 +136,13 @@ static int tlb_vm(struct tvm *vm, int sysfd, const unsigned char *s,
 	int r = tvm_create(vm, sysfd, TLB_MEM);
 
 	if (r) {
-		st_diag("cannot create a VM: %s", strerror(-r));
+		tap_diag("cannot create a VM: %s", strerror(-r));
 		return r;
 	}
 	tvm_load(vm, GUEST_CODE, s, e - s);
 	r = tvm_setup(vm, MODE_LONG, GUEST_CODE);
 	if (r) {
-		st_diag("cannot set up the vCPU: %s", strerror(-r));
+		tap_diag("cannot set up the vCPU: %s", strerror(-r));
 		tvm_destroy(vm);
 		return r;
 	}
@@ -188,7 +189,7 @@ static int in_turn(struct tlb_cpu c[2], const uint32_t val[2], int cpu,
 			x = run_cpu(&c[k]);
 			runs++;
 			if (x != NHV_EXIT_IO || c[k].run->io.data != val[k]) {
-				st_diag("%s %d, round %d: exit %d, read %#x, expected %#x",
+				tap_diag("%s %d, round %d: exit %d, read %#x, expected %#x",
 					what, k, i, x, c[k].run->io.data, val[k]);
 				return -runs;
 			}
@@ -215,7 +216,7 @@ static void tlb_two_vms(int sysfd, int cpu)
 		c[k].run = vm[k].run;
 	}
 	runs = in_turn(c, val, cpu, "VM");
-	st_ok(runs > 0, "two VMs map %#x to different data; run in turn on CPU %d, each reads its own (%d runs)",
+	tap_ok(runs > 0, "two VMs map %#x to different data; run in turn on CPU %d, each reads its own (%d runs)",
 	      TLB_LA, cpu, abs(runs));
 	tvm_destroy(&vm[1]);
 	tvm_destroy(&vm[0]);
@@ -242,16 +243,16 @@ static void tlb_two_vcpus(int sysfd, int cpu)
 		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, c[1].fd, 0);
 	if (c[1].run == MAP_FAILED || ioctl(c[0].fd, NHV_GET_SREGS, &s) ||
 	    ioctl(c[0].fd, NHV_GET_REGS, &r)) {
-		st_ok(0, "second vCPU: %s", strerror(errno));
+		tap_ok(0, "second vCPU: %s", strerror(errno));
 		goto out;
 	}
 	s.cr3 = PML4_B;
 	if (ioctl(c[1].fd, NHV_SET_SREGS, &s) || ioctl(c[1].fd, NHV_SET_REGS, &r)) {
-		st_ok(0, "second vCPU set-up: %s", strerror(errno));
+		tap_ok(0, "second vCPU set-up: %s", strerror(errno));
 		goto out;
 	}
 	runs = in_turn(c, val, cpu, "vCPU");
-	st_ok(runs > 0, "two vCPUs of one VM, own page tables for %#x: run in turn on CPU %d, each reads its own (%d runs)",
+	tap_ok(runs > 0, "two vCPUs of one VM, own page tables for %#x: run in turn on CPU %d, each reads its own (%d runs)",
 	      TLB_LA, cpu, abs(runs));
 out:
 	if (c[1].run != MAP_FAILED)
@@ -309,7 +310,7 @@ static void tlb_migrate_between_runs(int sysfd, int ncpu, const int *cpus)
 		tvm_get_regs(&vm, &r);
 		if (x != NHV_EXIT_IO || c.run->io.data != mapped(&vm, PT_A) ||
 		    !canaries_ok(&r) || r.gpr[NHV_R15] != (uint64_t)loops) {
-			st_diag("run %d on CPU %d: exit %d port %#x read %#x, expected %#x; R15 %llu, expected %d; canaries %s",
+			tap_diag("run %d on CPU %d: exit %d port %#x read %#x, expected %#x; R15 %llu, expected %d; canaries %s",
 				i, sched_getcpu(), x, c.run->io.port, c.run->io.data,
 				mapped(&vm, PT_A), (unsigned long long)r.gpr[NHV_R15],
 				loops, canaries_ok(&r) ? "kept" : "LOST");
@@ -318,7 +319,7 @@ static void tlb_migrate_between_runs(int sysfd, int ncpu, const int *cpus)
 		if (c.run->io.port == 0x11)
 			loops++;
 	}
-	st_ok(!bad, "a vCPU moved between runs (%d CPUs, %d moves) sees its own PTE changes and keeps its registers",
+	tap_ok(!bad, "a vCPU moved between runs (%d CPUs, %d moves) sees its own PTE changes and keeps its registers",
 	      ncpu, moves);
 	tvm_destroy(&vm);
 }
@@ -340,12 +341,12 @@ static void tlb_debug_regs(int sysfd, int ncpu, const int *cpus)
 		x = run_cpu(&c);
 		want = c.run->io.port == 0x10 ? 0x11110000 : 0x401;
 		if (x != NHV_EXIT_IO || c.run->io.data != want) {
-			st_diag("run %d: exit %d port %#x: %#x, expected %#x", i, x,
+			tap_diag("run %d: exit %d port %#x: %#x, expected %#x", i, x,
 				c.run->io.port, c.run->io.data, want);
 			bad = 1;
 		}
 	}
-	st_ok(!bad, "the guest's DR0 and DR7 keep their values across %d runs on %d CPUs",
+	tap_ok(!bad, "the guest's DR0 and DR7 keep their values across %d runs on %d CPUs",
 	      i, ncpu);
 	tvm_destroy(&vm);
 }
@@ -355,19 +356,19 @@ static void dump_state(struct tvm *vm, const struct nhv_regs *r)
 {
 	struct nhv_sregs sr;
 
-	st_diag("rip %#llx rsp %#llx rflags %#llx r12 %#llx r15 %#llx, on CPU %d",
+	tap_diag("rip %#llx rsp %#llx rflags %#llx r12 %#llx r15 %#llx, on CPU %d",
 		(unsigned long long)r->rip, (unsigned long long)r->gpr[NHV_RSP],
 		(unsigned long long)r->rflags, (unsigned long long)r->gpr[NHV_R12],
 		(unsigned long long)r->gpr[NHV_R15], sched_getcpu());
 	if (vm->run->exit_reason == NHV_EXIT_INTERNAL)
-		st_diag("internal: suberror %u data %#llx %#llx %#llx",
+		tap_diag("internal: suberror %u data %#llx %#llx %#llx",
 			vm->run->internal.suberror,
 			(unsigned long long)vm->run->internal.data[0],
 			(unsigned long long)vm->run->internal.data[1],
 			(unsigned long long)vm->run->internal.data[2]);
 	if (ioctl(vm->cpufd, NHV_GET_SREGS, &sr))
 		return;
-	st_diag("cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#x/%#llx/%#x gdt %#llx idt %#llx",
+	tap_diag("cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx cs %#x/%#llx/%#x gdt %#llx idt %#llx",
 		(unsigned long long)sr.cr0, (unsigned long long)sr.cr3,
 		(unsigned long long)sr.cr4, (unsigned long long)sr.efer, sr.cs.selector,
 		(unsigned long long)sr.cs.base, sr.cs.attrib,
@@ -424,7 +425,7 @@ static void tlb_migrate_in_run(int sysfd, int ncpu, const int *cpus)
 	int x, bad = 0, chunks = 0, seen = 0, last = -1;
 
 	if (ncpu < 2) {
-		st_ok(1, "a vCPU moved while in NHV_RUN keeps working # SKIP one CPU");
+		tap_ok(1, "a vCPU moved while in NHV_RUN keeps working # SKIP one CPU");
 		return;
 	}
 	if (tlb_vm(&vm, sysfd, tlb_spin_s, tlb_spin_e, 0x3c3c0007))
@@ -442,7 +443,7 @@ static void tlb_migrate_in_run(int sysfd, int ncpu, const int *cpus)
 	m.ncpu = ncpu;
 	m.cpus = cpus;
 	if (pthread_create(&t, NULL, move_around, &m)) {
-		st_ok(0, "a vCPU moved while in NHV_RUN: no thread (%s)", strerror(errno));
+		tap_ok(0, "a vCPU moved while in NHV_RUN: no thread (%s)", strerror(errno));
 		tvm_destroy(&vm);
 		return;
 	}
@@ -454,7 +455,7 @@ static void tlb_migrate_in_run(int sysfd, int ncpu, const int *cpus)
 		if (x != NHV_EXIT_IO || c.run->io.port != 0x10 ||
 		    c.run->io.data != (uint32_t)(chunks * chunk) || !canaries_ok(&r) ||
 		    r.gpr[NHV_R13] != 0x1313131313131313ull) {
-			st_diag("chunk %d: exit %d port %#x data %#x (expected %#llx), canaries %s",
+			tap_diag("chunk %d: exit %d port %#x data %#x (expected %#llx), canaries %s",
 				chunks, x, c.run->io.port, c.run->io.data,
 				(unsigned long long)(chunks * chunk),
 				canaries_ok(&r) ? "kept" : "LOST");
@@ -467,7 +468,7 @@ static void tlb_migrate_in_run(int sysfd, int ncpu, const int *cpus)
 	}
 	m.stop = 1;
 	pthread_join(t, NULL);
-	st_ok(!bad && m.moves > 0, "a vCPU moved between %d CPUs while in NHV_RUN (%d moves, %d CPU changes seen, %d chunks of %llu in-kernel exits) keeps working",
+	tap_ok(!bad && m.moves > 0, "a vCPU moved between %d CPUs while in NHV_RUN (%d moves, %d CPU changes seen, %d chunks of %llu in-kernel exits) keeps working",
 	      ncpu, m.moves, seen, chunks, (unsigned long long)chunk);
 	tvm_destroy(&vm);
 }
@@ -497,23 +498,23 @@ static void tlb_caps(int sysfd)
 	int vpid;
 
 	if (ioctl(sysfd, NHV_GET_CAPS, &caps)) {
-		st_ok(0, "capabilities: %s", strerror(errno));
+		tap_ok(0, "capabilities: %s", strerror(errno));
 		return;
 	}
 	if (caps.vendor != NHV_VENDOR_VMX) {
-		st_diag("SVM: %u ASIDs, flags %#llx", caps.nr_asids,
+		tap_diag("SVM: %u ASIDs, flags %#llx", caps.nr_asids,
 			(unsigned long long)caps.flags);
 		return;
 	}
 	vpid = cpu_has_vpid();
-	st_diag("VMX: VPID %s by nhv (%u VPIDs), %s by the CPU",
+	tap_diag("VMX: VPID %s by nhv (%u VPIDs), %s by the CPU",
 		caps.flags & NHV_CAP_VPID ? "used" : "not used", caps.nr_asids,
 		vpid < 0 ? "unknown" : vpid ? "offered" : "not offered");
 	if (vpid > 0)
-		st_ok((caps.flags & NHV_CAP_VPID) && caps.nr_asids == 65535,
+		tap_ok((caps.flags & NHV_CAP_VPID) && caps.nr_asids == 65535,
 		      "VMX: the CPU offers VPIDs and nhv uses them (65535 VPIDs)");
 	else if (vpid == 0)
-		st_ok(!(caps.flags & NHV_CAP_VPID),
+		tap_ok(!(caps.flags & NHV_CAP_VPID),
 		      "VMX: nhv reports no VPIDs when the CPU has none");
 }
 
@@ -523,7 +524,7 @@ void test_tlb(int sysfd)
 	int cpus[CPU_SETSIZE], ncpu = 0, i;
 
 	if (sched_getaffinity(0, sizeof(all), &all)) {
-		st_ok(0, "sched_getaffinity: %s", strerror(errno));
+		tap_ok(0, "sched_getaffinity: %s", strerror(errno));
 		return;
 	}
 	for (i = 0; i < CPU_SETSIZE; i++)

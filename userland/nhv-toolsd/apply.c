@@ -374,6 +374,8 @@ void config_apply(const struct nhvconf *c)
 
 	if ((v = nhvconf_get(c, NHVCONF_HOSTNAME)))
 		apply_hostname(v);
+	if (opts.hostname_only)
+		return;
 	apply_address(c);
 	apply_dns(nhvconf_get(c, NHVCONF_DNS));
 	if ((v = nhvconf_get(c, NHVCONF_NTP)))

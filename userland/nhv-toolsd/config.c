@@ -1,6 +1,7 @@
 /*
  * config.c - the guestinfo.nhv.* keys from their sources (kernel command
- * line, guestinfo.ovfEnv, guestinfo.nhv.KEY; precedence in nhvconf.h), and
+ * line, guestinfo.ovfEnv, guestinfo.nhv.KEY, and nhv-identity's host name as
+ * the default; one precedence: nhvconf.h and docs/handshake.md), and
  * /run/nhv/config, which says what came from where.
  */
 #include <stdio.h>
@@ -10,6 +11,24 @@
 #include "handshake/bdoor_def.h"
 #include "handshake/nhvbd_err.h"
 #include "handshake/rpci.h"
+
+void config_defaults(struct nhvconf *c)
+{
+	char path[300], text[8192], why[160];
+	long n;
+	const char *p;
+
+	run_path(path, sizeof(path), "identity");
+	n = file_read(path, text, sizeof(text));
+	for (p = n > 0 ? text : ""; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		if (strncmp(p, "hostname=", 9) == 0) {
+			if (nhvconf_set(c, NHVCONF_HOSTNAME, p + 9, strcspn(p + 9, "\n"),
+					NHVCONF_DEFAULT, why, sizeof(why)) < 0)
+				log_msg("%s: hostname ignored: %s", path, why);
+			return;
+		}
+	}
+}
 
 void config_from_cmdline(struct nhvconf *c)
 {

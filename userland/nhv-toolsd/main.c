@@ -67,7 +67,9 @@ static int usage(FILE *to)
 		    "                  [--run-dir DIR] [--cmdline FILE]\n"
 		    "  --daemon    detach; log to RUN_DIR/toolsd.log unless --log is given\n"
 		    "  --once      probe, read and apply the configuration, then exit\n"
-		    "  --no-apply  log what would be changed instead of changing it\n");
+		    "  --no-apply  log what would be changed instead of changing it\n"
+		    "  --hostname-only  decide the settings, apply the host name only, exit\n"
+		    "              (nhv-init, before the network comes up: DHCP sends the name)\n");
 	return to == stdout ? 0 : 2;
 }
 
@@ -82,6 +84,8 @@ static int parse_args(int argc, char **argv)
 			opts.daemon = 1;
 		} else if (!strcmp(a, "--once")) {
 			opts.once = 1;
+		} else if (!strcmp(a, "--hostname-only")) {
+			opts.once = opts.hostname_only = 1;
 		} else if (!strcmp(a, "--no-apply")) {
 			opts.no_apply = 1;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -159,7 +163,8 @@ static void idle(void)
 static void apply_all(const struct nhvconf *c)
 {
 	config_apply(c);
-	timesync_start(nhvconf_get(c, NHVCONF_NTP));
+	if (!opts.hostname_only)
+		timesync_start(nhvconf_get(c, NHVCONF_NTP));
 	config_publish(c);
 }
 
@@ -182,7 +187,8 @@ int main(int argc, char **argv)
 		run_path(logpath, sizeof(logpath), "toolsd.log");
 		opts.log = logpath;
 	}
-	log_open(opts.log);
+	log_setup("nhv-toolsd", NULL, 2);
+	log_to_file(opts.log);
 	if (opts.daemon)
 		daemonize();
 	snprintf(pidtext, sizeof(pidtext), "%d\n", (int)getpid());
@@ -197,6 +203,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	nhvconf_init(&conf);
+	config_defaults(&conf);
 	config_from_cmdline(&conf);
 
 	err = nhvbd_x86_probe(&t, &f.version, &ports_errno);
@@ -243,6 +250,8 @@ int main(int argc, char **argv)
 
 	config_from_host(&conf, &t);
 	apply_all(&conf);
+	if (opts.hostname_only)
+		return 0;
 	report_guest_info(&t, 1);
 	if (opts.once)
 		return 0;

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "handshake/nhvconf.h"
+#include "userland/lib/nhvconf.h"
 #include "handshake/transport.h"
 
 struct toolsd_opts {
@@ -17,20 +17,22 @@ struct toolsd_opts {
 	const char *log;	/* log file; "-" = stderr */
 	const char *root;	/* prefix for the files apply.c writes ("" = /) */
 	int daemon, once, no_apply;
+	int hostname_only;	/* --hostname-only: apply the host name, nothing else */
 };
 
 extern struct toolsd_opts opts;
 
-/* log.c */
-void log_open(const char *path);
-void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Messages: userland/lib/log.h, "nhv-toolsd: ..." to the --log file or stderr. */
+#include "userland/lib/log.h"
 
-/* files.c: atomic writes (temp file, fsync, rename) and small reads */
+/* files.c: atomic writes (temp file, fsync, rename, fsync dir) and small reads;
+ * file_write returns 0 or -errno */
 int file_write(const char *path, const char *text, size_t len);
 long file_read(const char *path, char *buf, size_t cap);
 void run_path(char *out, size_t cap, const char *name);
 
 /* config.c: the nhv keys from the command line and the host */
+void config_defaults(struct nhvconf *c);	/* hostname= of /run/nhv/identity */
 void config_from_cmdline(struct nhvconf *c);
 void config_from_host(struct nhvconf *c, const struct nhvbd_transport *t);
 void config_publish(const struct nhvconf *c);

@@ -13,17 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *internal[] = { "init", "powerbtn" };	/* not user verbs */
+#include "userland/lib/strlist.h"
 
-static int is_internal(const char *verb)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(internal) / sizeof(internal[0]); i++)
-		if (strcmp(verb, internal[i]) == 0)
-			return 1;
-	return 0;
-}
+static const char *const internal[] = { "init", "powerbtn" };	/* not user verbs */
 
 static void self_dir(char *dir, size_t len)
 {
@@ -46,7 +38,7 @@ static int list_verbs(FILE *out, const char *dir)
 
 	fprintf(out, "usage: nhv VERB [ARGS...]\n\nverbs:\n");
 	while (d && (de = readdir(d))) {
-		if (strncmp(de->d_name, "nhv-", 4) != 0 || is_internal(de->d_name + 4))
+		if (strncmp(de->d_name, "nhv-", 4) != 0 || STR_IN(de->d_name + 4, internal))
 			continue;
 		fprintf(out, "  %s\n", de->d_name + 4);
 		n++;
@@ -72,7 +64,7 @@ int main(int argc, char **argv)
 		list_verbs(stdout, dir);
 		return 0;
 	}
-	if (strchr(verb, '/') || verb[0] == '.' || is_internal(verb)) {
+	if (strchr(verb, '/') || verb[0] == '.' || STR_IN(verb, internal)) {
 		fprintf(stderr, "nhv: '%s' is not a verb; `nhv help` lists them\n", verb);
 		return 3;
 	}

@@ -10,7 +10,8 @@ MAGIC = 0x564D5868
 
 
 def write(kind, name, data):
-    d = os.path.join(HERE, kind)
+    # nhvconf moved to userland/lib: its seeds live beside its fuzzer.
+    d = os.path.join(HERE, "..", "..", "libnhv", "corpus", kind) if kind == "nhvconf" else os.path.join(HERE, kind)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)

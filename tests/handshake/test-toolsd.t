@@ -1,2 +1,0 @@
-#!/bin/sh
-exec "${NHV_BUILD:-build}/tests/test-handshake-toolsd"
