@@ -55,4 +55,17 @@ int fw_cfg_create(struct vm *vm, uint16_t base, struct fw_cfg **out);
 /* Adds or replaces item key (data copied, at most 64 MiB, 64 items); -1 with a message on stderr. */
 int fw_cfg_add(struct fw_cfg *f, uint16_t key, const void *data, size_t len);
 
+/*
+ * virtio over MMIO (version 2): a 4 KiB register window at base, interrupt
+ * on gsi (level: high while InterruptStatus is not 0).  The VM announces
+ * each to the guest (ACPI or virtio_mmio.device=4K@BASE:GSI).
+ */
+/*
+ * Block device on the raw image at path; read-only when read_only is set
+ * or the file cannot be opened for writing.  -1 with "PATH: why" on stderr.
+ */
+int virtio_blk_create(struct vm *vm, uint64_t base, unsigned int gsi, const char *path, int read_only);
+/* Entropy device filled from getrandom(). */
+int virtio_rng_create(struct vm *vm, uint64_t base, unsigned int gsi);
+
 #endif

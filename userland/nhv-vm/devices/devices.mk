@@ -12,3 +12,13 @@ $(eval $(call unit_test,test-devices-platform,tests/nhv-vm/test-devices-platform
 $(B)/tests/test-devices-platform: tests/nhv-vm/fakevm.h
 $(eval $(call unit_test,test-devices-rtc,tests/nhv-vm/test-devices-rtc.c $(DEV)/rtc_cmos.c $(FAKEVM),-lpthread))
 $(B)/tests/test-devices-rtc: tests/nhv-vm/fakevm.h
+$(eval $(call unit_test,test-devices-virtq,tests/nhv-vm/test-devices-virtq.c $(DEV)/virtq.c $(FAKEVM)))
+$(B)/tests/test-devices-virtq: tests/nhv-vm/fakevm.h tests/nhv-vm/vring.h
+VIRTIO_SRC := $(DEV)/virtq.c $(DEV)/virtio_mmio.c $(DEV)/virtio_blk.c $(DEV)/virtio_rng.c
+$(eval $(call unit_test,test-devices-virtio,tests/nhv-vm/test-devices-virtio.c $(VIRTIO_SRC) $(FAKEVM),-lpthread))
+$(B)/tests/test-devices-virtio: tests/nhv-vm/fakevm.h tests/nhv-vm/vring.h
+$(eval $(call fuzzer,fuzz-virtq,tests/nhv-vm/fuzz-virtq.c $(DEV)/virtq.c $(FAKEVM)))
+$(B)/fuzz/fuzz-virtq: tests/nhv-vm/fakevm.h
+DEVICE_SRC := $(sort $(wildcard $(DEV)/*.c))
+$(eval $(call fuzzer,fuzz-devices,tests/nhv-vm/fuzz-devices.c $(DEVICE_SRC) $(FAKEVM),-lpthread))
+$(B)/fuzz/fuzz-devices: tests/nhv-vm/fakevm.h

@@ -107,7 +107,7 @@ static int data(struct i8042 *k, uint8_t val)
 	k->pending_cmd = 0;
 	switch (cmd) {
 	case 0x60:
-		k->ctr = val | CTR_SYS;
+		k->ctr = val;
 		return 0;
 	case 0xd1:
 		k->outport = val | OUTPORT_A20;	/* A20 stays on: guest RAM is not wrapped */
