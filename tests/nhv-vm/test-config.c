@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "userland/nhv-vm/config.h"
 
 static char err[1024];

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "tools/nhv-clone/vmx.h"
+#include "userland/lib/vmx.h"
 
 #define VM_MAX_DISKS		8
 #define VM_MAX_VCPUS		16	/* MADT/MP table and APIC ids stay simple */

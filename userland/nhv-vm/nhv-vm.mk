@@ -1,7 +1,5 @@
 # nhv-vm: the L2 virtual machine monitor (issue 12): `nhv vm VERB`.
-# vmx.c comes from tools/nhv-clone until userland/lib (libnhv) holds it.
-NHV_VM_LIB := tools/nhv-clone/vmx.c
 NHV_VM_SRC := $(sort $(wildcard userland/nhv-vm/*.c userland/nhv-vm/devices/*.c))
-$(eval $(call program,nhv-vm,$(NHV_VM_SRC) $(NHV_VM_LIB),-lpthread))
-$(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c $(NHV_VM_LIB)))
-$(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c $(NHV_VM_LIB)))
+$(eval $(call program,nhv-vm,$(NHV_VM_SRC),-lpthread))
+$(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c))
+$(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c userland/lib/vmx.c userland/lib/hexfmt.c))
