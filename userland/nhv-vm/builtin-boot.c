@@ -244,6 +244,13 @@ static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o
 				o->timeout);
 			return EXIT_TIMEOUT;
 		}
+		if (p[0].revents & POLLIN) {
+			uint64_t count;
+
+			/* Drained, or poll would return at once forever after a reset. */
+			if (read(vm->ev_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+				perror("nhv-vm: eventfd");
+		}
 		if (p[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
