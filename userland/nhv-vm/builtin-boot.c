@@ -150,8 +150,8 @@ static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 		 * and no clocksource watchdog: the only other clocksource is
 		 * jiffies, which lags the TSC whenever the host is busy.
 		 */
-		if (asprintf(&im->cmdline, "%s%stsc_early_khz=%" PRIu64 " tsc=reliable %s", c->cmdline ? c->cmdline : "",
-			     c->cmdline && *c->cmdline ? " " : "", vm->tsc_khz, vm->machine_cmdline) < 0) {
+		if (asprintf(&im->cmdline, "%s%stsc_early_khz=%" PRIu64 " tsc=reliable", c->cmdline ? c->cmdline : "",
+			     c->cmdline && *c->cmdline ? " " : "", vm->tsc_khz) < 0) {
 			snprintf(why, whylen, "out of memory");
 			return -1;
 		}

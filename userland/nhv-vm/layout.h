@@ -36,7 +36,7 @@
 
 #define GPA_VIRTIO_MMIO		0xd0000000ULL
 #define VIRTIO_MMIO_SIZE	0x1000ULL
-#define VIRTIO_MMIO_MAX		6	/* GSIs 10-15: ISA lines, mapped without ACPI devices */
+#define VIRTIO_MMIO_MAX		6	/* GSIs 10-15 */
 #define GPA_IOAPIC		0xfec00000ULL
 #define IOAPIC_SIZE		0x1000ULL
 #define IOAPIC_PINS		24

@@ -3,8 +3,8 @@
  * gives them (docs/vmm-design.md "Machine model"): COM1, the IOAPIC, ACPI
  * PM (power button, S5, reset register), the i8042 (reset line only),
  * the CMOS RTC, isa-debug-exit, fw_cfg, and virtio-mmio devices (one
- * virtio-blk per nhv.diskN, then virtio-rng) that Linux learns about from
- * virtio_mmio.device= on its command line.  No PIC, no PIT, no PCI.
+ * virtio-blk per nhv.diskN, then virtio-rng) that the DSDT describes
+ * (acpi.c).  No PIC, no PIT, no PCI.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,17 +14,6 @@
 
 #define GSI_I8042_KBD	1
 #define I8042_CMD_PORT	0x64
-
-/* Appends virtio_mmio.device=4K@BASE:GSI for device i to vm->machine_cmdline. */
-static int announce(struct vm *vm, unsigned int i)
-{
-	size_t n = strlen(vm->machine_cmdline);
-
-	snprintf(vm->machine_cmdline + n, sizeof(vm->machine_cmdline) - n,
-		 "%svirtio_mmio.device=4K@%#llx:%u", n ? " " : "",
-		 (unsigned long long)(GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE), GSI_VIRTIO_FIRST + i);
-	return 0;
-}
 
 static int add_virtio(struct vm *vm)
 {
@@ -37,11 +26,12 @@ static int add_virtio(struct vm *vm)
 	}
 	for (i = 0; i < c->ndisks; i++)
 		if (virtio_blk_create(vm, GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE, GSI_VIRTIO_FIRST + i,
-				      c->disks[i], 0) || announce(vm, i))
+				      c->disks[i], 0))
 			return -1;
 	if (virtio_rng_create(vm, GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE, GSI_VIRTIO_FIRST + i))
 		return -1;
-	return announce(vm, i);
+	vm->nvirtio = i + 1;
+	return 0;
 }
 
 int machine_create(struct vm *vm)

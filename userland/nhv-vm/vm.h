@@ -149,7 +149,7 @@ struct vm {
 	void *input_dev;
 	void *ioapic;
 	void *fw_cfg;
-	char machine_cmdline[512];	/* what Linux must be told about the devices */
+	unsigned int nvirtio;		/* virtio-mmio windows 0..n-1 (layout.h) */
 
 	/* Console output: the serial log, stdout, control-socket clients. */
 	pthread_mutex_t out_lock;
