@@ -1,8 +1,8 @@
 /*
- * fuzz-clonevmx.c - libFuzzer target for the .vmx editor under nhv-clone's
- * edits: any input formats back
- * byte for byte; after edits the result parses and formats to itself, the
- * edited key reads back as set, and removed keys are gone.
+ * fuzz-clonevmx.c - libFuzzer target for nhv-clone's edits of a .vmx
+ * (clonevmx.c) on any input: a successful edit leaves the new name, no
+ * generated address, vhv.enable TRUE, and a file that reads back with the
+ * same number of lines.  The editor's own round trip: tests/libnhv/fuzz-vmx.c.
  */
 #include "tools/nhv-clone/clonevmx.h"
 
@@ -11,42 +11,35 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	struct vmx v, w;
-	size_t len, len2;
-	char *out, *out2, *val;
 	struct clone_params p;
-	char err[256];
+	struct vmx v, again;
+	char err[256], *text, *name, *vhv;
+	size_t len;
+	int ok;
 
 	if (vmx_parse(&v, (const char *)data, size) < 0)
 		return 0;
-	out = vmx_format(&v, &len);
-	if (!out || len != size || memcmp(out, data, size) != 0)
-		abort();
-	free(out);
-
-	vmx_set(&v, "displayName", "fuzz \"name\" | ☃");
-	vmx_remove(&v, "ethernet0.generatedAddress");
-	val = vmx_get(&v, "displayName");
-	if (!val || strcmp(val, "fuzz \"name\" | ☃") != 0)
-		abort();
-	free(val);
-	if (vmx_count(&v, "ethernet0.generatedAddress") != 0)
-		abort();
-
 	memset(&p, 0, sizeof(p));
+	err[0] = '\0';
 	p.display_name = "clone ☃";
 	p.static_macs = 1;
-	clone_vmx(&v, &p, err, sizeof(err));
-
-	out = vmx_format(&v, &len);
-	if (!out || vmx_parse(&w, out, len) < 0)
+	ok = clone_vmx(&v, &p, err, sizeof(err)) == 0;
+	if (!ok && !err[0])
+		abort();	/* a refusal names its reason */
+	if (ok) {
+		name = vmx_get(&v, "displayName");
+		vhv = vmx_get(&v, "vhv.enable");
+		if (!name || strcmp(name, "clone ☃") != 0 || !vhv || strcmp(vhv, "TRUE") != 0 ||
+		    vmx_count(&v, "ethernet0.generatedAddress") != 0)
+			abort();
+		free(name);
+		free(vhv);
+	}
+	text = vmx_format(&v, &len);
+	if (!text || vmx_parse(&again, text, len) < 0 || again.n != v.n)
 		abort();
-	out2 = vmx_format(&w, &len2);
-	if (!out2 || len2 != len || memcmp(out, out2, len) != 0)
-		abort();
-	free(out);
-	free(out2);
-	vmx_free(&w);
+	free(text);
+	vmx_free(&again);
 	vmx_free(&v);
 	return 0;
 }

@@ -8,7 +8,9 @@
  * (INIT/SIPI never reach user space).  Port and MMIO exits, string I/O
  * included, are served here from the buses without leaving the run call.
  * The CPUID table is KVM's supported one with KVM's own leaves removed
- * (hypervisor leaves hidden, as with nhv.ko) and the same policy applied.
+ * (hypervisor leaves hidden, as with nhv.ko), the guest's view of leaf 1
+ * made like nhv.ko's (TSC-deadline timer on, which KVM offers but does not
+ * list; x2APIC off), and the same policy applied.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +25,8 @@
 #include "userland/nhv-vm/vm.h"
 
 #define KVM_MAX_CPUID	256
+#define L1_ECX_X2APIC		(1U << 21)
+#define L1_ECX_TSC_DEADLINE	(1U << 24)
 #define KVM_TSS_ADDR	0xfffbd000ULL	/* 3 pages in the MMIO hole, below the BIOS ROM's place */
 
 struct kvm_priv {
@@ -102,6 +106,8 @@ static int kvm_set_cpuid(struct vm *vm, const struct nhv_cpuid_entry *e, unsigne
 
 		if (x->function >= 0x40000000 && x->function <= 0x4fffffff)
 			continue;
+		if (x->function == 1)
+			x->ecx = (x->ecx | L1_ECX_TSC_DEADLINE) & ~L1_ECX_X2APIC;
 		c->entries[kept++] = *x;
 	}
 	c->nent = kept;

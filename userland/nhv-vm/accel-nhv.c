@@ -5,77 +5,21 @@
  * HLT with interrupts off and the faults.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/utsname.h>
+#include "userland/lib/nhvdev.h"
 #include "userland/nhv-vm/vm.h"
-
-/* /dev/nhv, made from /sys/class/misc/nhv/dev when devtmpfs lacks it. */
-static int open_dev(void)
-{
-	unsigned int maj, min;
-	FILE *f;
-	int fd = open("/dev/nhv", O_RDWR | O_CLOEXEC);
-
-	if (fd >= 0 || errno != ENOENT)
-		return fd;
-	f = fopen("/sys/class/misc/nhv/dev", "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%u:%u", &maj, &min) != 2) {
-		fclose(f);
-		errno = ENOENT;
-		return -1;
-	}
-	fclose(f);
-	if (mknod("/dev/nhv", S_IFCHR | 0600, makedev(maj, min)) && errno != EEXIST)
-		return -1;
-	return open("/dev/nhv", O_RDWR | O_CLOEXEC);
-}
-
-/* /dev/nhv, loading nhv.ko from /lib/modules/RELEASE/extra when needed. */
-static int open_nhv(char *why, size_t whylen)
-{
-	char path[256];
-	struct utsname u;
-	int fd = open_dev(), mfd;
-
-	if (fd >= 0)
-		return fd;
-	uname(&u);
-	snprintf(path, sizeof(path), "/lib/modules/%s/extra/nhv.ko", u.release);
-	mfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (mfd < 0) {
-		snprintf(why, whylen, "/dev/nhv absent and cannot open %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	if (syscall(SYS_finit_module, mfd, "", 0) && errno != EEXIST) {
-		snprintf(why, whylen, "loading %s failed: %s (see dmesg)", path, strerror(errno));
-		close(mfd);
-		return -1;
-	}
-	close(mfd);
-	fd = open_dev();
-	if (fd < 0)
-		snprintf(why, whylen, "nhv.ko loaded but /dev/nhv: %s", strerror(errno));
-	return fd;
-}
 
 static int nhv_create(struct vm *vm, char *why, size_t whylen)
 {
 	struct nhv_caps caps;
 	int v;
 
-	vm->sysfd = open_nhv(why, whylen);
+	vm->sysfd = nhv_open(NULL, why, whylen);
 	if (vm->sysfd < 0)
 		return -1;
 	v = ioctl(vm->sysfd, NHV_GET_API_VERSION, 0);

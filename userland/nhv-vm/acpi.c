@@ -10,7 +10,8 @@
  *   MADT  one local APIC per vCPU (APIC id = vCPU id), the IOAPIC with GSI
  *         base 0, no 8259 (PCAT_COMPAT clear), the SCI as an edge,
  *         active-high ISA override.
- *   DSDT  only \_S5 (SLP_TYP ACPI_PM_S5_SLP_TYP), so `poweroff` works.
+ *   DSDT  \_S5 (SLP_TYP ACPI_PM_S5_SLP_TYP), so `poweroff` works, and the
+ *         virtio-mmio devices (LNRO0005 with their window and GSI).
  */
 #include <string.h>
 #include "userland/nhv-vm/layout.h"
@@ -88,21 +89,146 @@ static void gas_io(uint8_t *p, uint16_t port, uint8_t bits, uint8_t access)
 	put64(p + 4, port);
 }
 
-/* DefinitionBlock with Name (_S5, Package () { S5, S5, 0, 0 }) (ACPI 6.4 20.2). */
-static const uint8_t dsdt_aml[] = {
-	0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
-	0x0a, ACPI_PM_S5_SLP_TYP, 0x0a, ACPI_PM_S5_SLP_TYP, 0x00, 0x00,
+/* AML (ACPI 6.4 chapter 20) for the DSDT, built in a fixed buffer. */
+#define AML_MAX		2048
+
+struct aml {
+	uint8_t b[AML_MAX];
+	size_t n;
+	int overflow;
 };
 
-static int build_dsdt(struct area *a, uint64_t *gpa)
+static void emit(struct aml *a, const void *p, size_t len)
 {
-	uint32_t len = HDR + sizeof(dsdt_aml);
-	uint8_t *t = alloc(a, len, 16, gpa);
+	if (a->n + len > AML_MAX) {
+		a->overflow = 1;
+		return;
+	}
+	memcpy(a->b + a->n, p, len);
+	a->n += len;
+}
 
+static void emit1(struct aml *a, uint8_t v)
+{
+	emit(a, &v, 1);
+}
+
+/* PkgLength (20.2.4) of a body of len bytes: the encoding counts itself. */
+static void pkglen(struct aml *a, size_t len)
+{
+	if (len + 1 < 0x40) {
+		emit1(a, (uint8_t)(len + 1));
+	} else if (len + 2 < 0x1000) {
+		len += 2;
+		emit1(a, (uint8_t)(0x40 | (len & 0xf)));
+		emit1(a, (uint8_t)(len >> 4));
+	} else {
+		len += 3;
+		emit1(a, (uint8_t)(0x80 | (len & 0xf)));
+		emit1(a, (uint8_t)(len >> 4));
+		emit1(a, (uint8_t)(len >> 12));
+	}
+}
+
+/* Wraps the bytes from start on as OP PkgLength [name] body. */
+static void wrap(struct aml *a, size_t start, const uint8_t *op, size_t oplen)
+{
+	struct aml body;
+
+	body.n = a->n - start;
+	memcpy(body.b, a->b + start, body.n);
+	a->n = start;
+	emit(a, op, oplen);
+	pkglen(a, body.n);
+	emit(a, body.b, body.n);
+}
+
+static void name_string(struct aml *a, const char *seg, const char *str)
+{
+	emit1(a, 0x08);			/* NameOp */
+	emit(a, seg, 4);
+	emit1(a, 0x0d);			/* StringPrefix */
+	emit(a, str, strlen(str) + 1);
+}
+
+static void name_byte(struct aml *a, const char *seg, uint8_t v)
+{
+	emit1(a, 0x08);
+	emit(a, seg, 4);
+	emit1(a, 0x0a);			/* BytePrefix */
+	emit1(a, v);
+}
+
+/* Name (_CRS, ResourceTemplate () { Memory32Fixed (RW, base, len) Interrupt (edge, high) { gsi } }) */
+static void crs_mmio_irq(struct aml *a, uint32_t base, uint32_t len, uint32_t gsi)
+{
+	uint8_t rt[23] = {
+		0x86, 0x09, 0x00, 0x01,	/* Memory32Fixed, read-write (6.4.3.4) */
+		0, 0, 0, 0, 0, 0, 0, 0,
+		0x89, 0x06, 0x00, 0x03,	/* Extended Interrupt: consumer, edge, high (6.4.3.6) */
+		0x01, 0, 0, 0, 0,
+		0x79, 0x00,		/* End tag */
+	};
+	size_t start;
+
+	memcpy(rt + 4, &base, 4);
+	memcpy(rt + 8, &len, 4);
+	memcpy(rt + 17, &gsi, 4);
+	emit1(a, 0x08);
+	emit(a, "_CRS", 4);
+	start = a->n;
+	emit1(a, 0x0a);
+	emit1(a, sizeof(rt));
+	emit(a, rt, sizeof(rt));
+	wrap(a, start, (const uint8_t *)"\x11", 1);	/* BufferOp */
+}
+
+/*
+ * \_S5 (SLP_TYP ACPI_PM_S5_SLP_TYP) and, in \_SB, one LNRO0005 device per
+ * virtio-mmio window: Linux's virtio_mmio driver binds to those (Debian's
+ * kernel has no virtio_mmio.device= command-line devices).
+ */
+static void dsdt_aml(struct vm *vm, struct aml *a)
+{
+	static const uint8_t s5[] = {
+		0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
+		0x0a, ACPI_PM_S5_SLP_TYP, 0x0a, ACPI_PM_S5_SLP_TYP, 0x00, 0x00,
+	};
+	size_t scope;
+
+	emit(a, s5, sizeof(s5));
+	scope = a->n;
+	emit(a, "\\_SB_", 5);
+	for (unsigned int i = 0; i < vm->nvirtio; i++) {
+		char seg[4] = { 'V', 'R', (char)('0' + i / 10), (char)('0' + i % 10) };
+		size_t dev = a->n;
+
+		emit(a, seg, 4);
+		name_string(a, "_HID", "LNRO0005");
+		name_byte(a, "_UID", (uint8_t)i);
+		crs_mmio_irq(a, (uint32_t)(GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE),
+			     (uint32_t)VIRTIO_MMIO_SIZE, GSI_VIRTIO_FIRST + i);
+		wrap(a, dev, (const uint8_t *)"\x5b\x82", 2);	/* DeviceOp */
+	}
+	wrap(a, scope, (const uint8_t *)"\x10", 1);		/* ScopeOp */
+}
+
+static int build_dsdt(struct vm *vm, struct area *a, uint64_t *gpa)
+{
+	static struct aml aml;
+	uint32_t len;
+	uint8_t *t;
+
+	memset(&aml, 0, sizeof(aml));
+	dsdt_aml(vm, &aml);
+	if (aml.overflow)
+		return -1;
+	len = HDR + (uint32_t)aml.n;
+	t = alloc(a, len, 16, gpa);
 	if (!t)
 		return -1;
 	header(t, "DSDT", len, 2);
-	memcpy(t + HDR, dsdt_aml, sizeof(dsdt_aml));
+	memcpy(t + HDR, aml.b, aml.n);
 	finish(t, len);
 	return 0;
 }
@@ -200,7 +326,7 @@ int acpi_build(struct vm *vm, uint64_t *rsdp_gpa)
 	if (!a.base)
 		return -1;
 	r = alloc(&a, 36, 16, &rsdp);
-	if (!r || build_dsdt(&a, &dsdt) || build_facs(&a, &facs) ||
+	if (!r || build_dsdt(vm, &a, &dsdt) || build_facs(&a, &facs) ||
 	    build_fadt(&a, dsdt, facs, &fadt) || build_madt(vm, &a, &madt))
 		return -1;
 	x = alloc(&a, HDR + 16, 16, &xsdt);

@@ -145,8 +145,12 @@ static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 		return load_multiboot(vm, &im->kernel, c->kernel, c->initrd ? &im->initrd : NULL,
 				      c->initrd, c->cmdline ? c->cmdline : "", why, whylen);
 	if (!im->cmdline) {
-		/* Linux: the TSC rate, as there is no PIT to measure it with. */
-		if (asprintf(&im->cmdline, "%s%stsc_early_khz=%" PRIu64, c->cmdline ? c->cmdline : "",
+		/*
+		 * Linux: the TSC rate, as there is no PIT to measure it with,
+		 * and no clocksource watchdog: the only other clocksource is
+		 * jiffies, which lags the TSC whenever the host is busy.
+		 */
+		if (asprintf(&im->cmdline, "%s%stsc_early_khz=%" PRIu64 " tsc=reliable", c->cmdline ? c->cmdline : "",
 			     c->cmdline && *c->cmdline ? " " : "", vm->tsc_khz) < 0) {
 			snprintf(why, whylen, "out of memory");
 			return -1;
@@ -239,6 +243,13 @@ static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o
 			fprintf(stderr, "nhv-vm: %s: --timeout of %g s expired, VM killed\n", vm->name,
 				o->timeout);
 			return EXIT_TIMEOUT;
+		}
+		if (p[0].revents & POLLIN) {
+			uint64_t count;
+
+			/* Drained, or poll would return at once forever after a reset. */
+			if (read(vm->ev_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+				perror("nhv-vm: eventfd");
 		}
 		if (p[1].revents & POLLIN) {
 			struct signalfd_siginfo si;

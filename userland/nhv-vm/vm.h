@@ -149,6 +149,7 @@ struct vm {
 	void *input_dev;
 	void *ioapic;
 	void *fw_cfg;
+	unsigned int nvirtio;		/* virtio-mmio windows 0..n-1 (layout.h) */
 
 	/* Console output: the serial log, stdout, control-socket clients. */
 	pthread_mutex_t out_lock;
