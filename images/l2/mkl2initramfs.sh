@@ -15,6 +15,10 @@ stage_busybox bin sbin etc proc sys dev tmp root lib/modules usr/bin usr/sbin
 cp "$here/init" "$stage/init"
 chmod 755 "$stage/init"
 cp "$here/inittab" "$stage/etc/inittab"
+mkdir -p "$stage/etc/acpi"
+cp "$here/acpid.conf" "$stage/etc/acpid.conf"
+cp "$here/acpi-power" "$stage/etc/acpi/power"
+chmod 755 "$stage/etc/acpi/power"
 
 # Dependencies before the modules that need them, each module once.
 order=""
