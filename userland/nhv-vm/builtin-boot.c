@@ -356,13 +356,14 @@ int cmd_boot(int argc, char **argv)
 		fprintf(stderr, "nhv-vm: %s: building the machine failed\n", vm.name);
 		return EXIT_USAGE;
 	}
-	if (o.control && !(ctl = control_open(&vm, o.control, why, sizeof(why)))) {
+	if (start_machine(&vm, &im, why, sizeof(why))) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
 		return EXIT_USAGE;
 	}
-	if (start_machine(&vm, &im, why, sizeof(why))) {
+	/* The socket exists once the VM runs: supervisors take it as "started". */
+	if (o.control && !(ctl = control_open(&vm, o.control, why, sizeof(why)))) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
-		control_close(ctl);
+		vcpu_join_all_stop(&vm);
 		return EXIT_USAGE;
 	}
 	status = main_loop(&vm, &im, &o, sigfd, ctl);
