@@ -4,7 +4,7 @@
 # appliance carries it under /usr/lib/nhv/l2 with its definition, and its
 # kernel is a link to the boot medium's (one bzImage in the ISO, <= 32 MiB).
 b=${NHV_BUILD:-build}
-echo "1..6"
+echo "1..7"
 t() { if eval "$2"; then echo "ok $1 - $3"; else echo "not ok $1 - $3"; fi; }
 l2=$(zcat "$b/l2/initrd.img" | cpio -t --quiet 2>/dev/null)
 has() { printf '%s\n' "$l2" | grep -qx "$1"; }
@@ -21,5 +21,8 @@ t 4 'printf "%s\n" "$app" | grep -q " usr/lib/nhv/l2/initrd.img\$" && printf "%s
 	"the appliance has the L2 initramfs and default.vmx in /usr/lib/nhv/l2"
 t 5 'printf "%s\n" "$app" | grep -q " usr/lib/nhv/l2/vmlinuz -> /run/nhv/media/boot/vmlinuz\$"' \
 	"the L2 kernel is a link to the boot medium's bzImage, not a copy"
+acpi=$(zcat "$b/l2/initrd.img" | (d=$(mktemp -d); cd "$d" && cpio -id --quiet etc/acpid.conf etc/inittab && cat etc/acpid.conf etc/inittab; rm -rf "$d"))
+t 7 'has etc/acpi/power && [ -n "$(pos button)" ] && [ -n "$(pos evdev)" ] && printf "%s\n" "$acpi" | grep -qx "PWRF power" && printf "%s\n" "$acpi" | grep -q "respawn:/sbin/acpid "' \
+	"the power button powers L2 off: button and evdev loaded, acpid respawned, PWRF runs /etc/acpi/power"
 size=$(stat -c %s "${NHV_ISO:-$b/nhv.iso}")
 t 6 '[ "$size" -le $((32 * 1024 * 1024)) ]' "the ISO is at most 32 MiB ($size bytes)"
