@@ -21,8 +21,8 @@ t 4 'printf "%s\n" "$app" | grep -q " usr/lib/nhv/l2/initrd.img\$" && printf "%s
 	"the appliance has the L2 initramfs and default.vmx in /usr/lib/nhv/l2"
 t 5 'printf "%s\n" "$app" | grep -q " usr/lib/nhv/l2/vmlinuz -> /run/nhv/media/boot/vmlinuz\$"' \
 	"the L2 kernel is a link to the boot medium's bzImage, not a copy"
+size=$(stat -c %s "${NHV_ISO:-$b/nhv.iso}")
+t 6 '[ "$size" -le $((32 * 1024 * 1024)) ]' "the ISO is at most 32 MiB ($size bytes)"
 acpi=$(zcat "$b/l2/initrd.img" | (d=$(mktemp -d); cd "$d" && cpio -id --quiet etc/acpid.conf etc/inittab && cat etc/acpid.conf etc/inittab; rm -rf "$d"))
 t 7 'has etc/acpi/power && [ -n "$(pos button)" ] && [ -n "$(pos evdev)" ] && printf "%s\n" "$acpi" | grep -qx "PWRF power" && printf "%s\n" "$acpi" | grep -q "respawn:/sbin/acpid "' \
 	"the power button powers L2 off: button and evdev loaded, acpid respawned, PWRF runs /etc/acpi/power"
-size=$(stat -c %s "${NHV_ISO:-$b/nhv.iso}")
-t 6 '[ "$size" -le $((32 * 1024 * 1024)) ]' "the ISO is at most 32 MiB ($size bytes)"
