@@ -411,8 +411,19 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 	set_debugreg(host_dr[1], 1);
 	set_debugreg(host_dr[2], 2);
 	set_debugreg(host_dr[3], 3);
-	if (nhv_host_xcr0 && v->xcr0 != nhv_host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, nhv_host_xcr0);
+	if (nhv_host_xcr0) {
+		u64 xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+		/*
+		 * QEMU's SVM (TCG 7.2) lets a guest's XSETBV through without
+		 * the intercept: keep the value the guest set, so that it is
+		 * loaded again at the next entry and CPUID reports its size.
+		 */
+		if (xcr0 != v->xcr0 && nhv_xcr0_valid(v, xcr0))
+			v->xcr0 = xcr0;
+		if (xcr0 != nhv_host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, nhv_host_xcr0);
+	}
 
 	/* A refused VMRUN ran no guest code: keep the register cache. */
 	if ((u32)vmcb->c.exit_code != EXIT_INVALID) {

@@ -12,9 +12,9 @@
  * hypervisor.
  *
  * Hidden features, because nhv.ko does not switch their state between host
- * and guest: RDTSCP and RDPID (IA32_TSC_AUX), PKU (PKRU), and MPX, whose
- * XSAVE components go with it; nhv.ko reports the XSAVE size for the
- * guest's own XCR0.
+ * and guest: RDTSCP and RDPID (IA32_TSC_AUX) and PKU (PKRU); MPX too, which
+ * Linux no longer uses.  Linux leaves their XSAVE components out of XCR0
+ * when the features are absent.
  */
 #include <cpuid.h>
 #include <stdint.h>
@@ -70,7 +70,6 @@ static void hide(struct nhv_cpuid_entry *e, unsigned int *n, uint32_t leaf, uint
 #define L7_ECX_OSPKE		BIT(4)
 #define L7_ECX_RDPID		BIT(22)
 #define LX1_EDX_RDTSCP		BIT(27)
-#define XSAVE_MPX_PKRU		(BIT(3) | BIT(4) | BIT(9))
 
 int vm_setup_cpuid(struct vm *vm)
 {
@@ -88,7 +87,6 @@ int vm_setup_cpuid(struct vm *vm)
 	hide(e, &n, 7, NHV_CPUID_EBX, L7_EBX_MPX);
 	hide(e, &n, 7, NHV_CPUID_ECX, L7_ECX_PKU | L7_ECX_OSPKE | L7_ECX_RDPID);
 	hide(e, &n, 0x80000001, NHV_CPUID_EDX, LX1_EDX_RDTSCP);
-	hide(e, &n, 0xd, NHV_CPUID_EAX, XSAVE_MPX_PKRU);
 	put(e, &n, 0x40000010, NHV_CPUID_EAX, (uint32_t)vm->tsc_khz);
 	put(e, &n, 0x40000010, NHV_CPUID_EBX, APIC_BUS_KHZ);
 	return vm->accel->set_cpuid(vm, e, n);
