@@ -412,13 +412,15 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 	set_debugreg(host_dr[2], 2);
 	set_debugreg(host_dr[3], 3);
 	if (nhv_host_xcr0) {
+		/*
+		 * An outer hypervisor may let the guest's XSETBV through
+		 * without the intercept (QEMU 7.2 TCG's nested SVM does): the
+		 * XCR0 loaded now is then the guest's own choice.  Keep it
+		 * when it is one XSETBV would have accepted, and always give
+		 * the host its own back.
+		 */
 		u64 xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
-		/*
-		 * QEMU's SVM (TCG 7.2) lets a guest's XSETBV through without
-		 * the intercept: keep the value the guest set, so that it is
-		 * loaded again at the next entry and CPUID reports its size.
-		 */
 		if (xcr0 != v->xcr0 && nhv_xcr0_valid(v, xcr0))
 			v->xcr0 = xcr0;
 		if (xcr0 != nhv_host_xcr0)
