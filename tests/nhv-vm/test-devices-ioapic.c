@@ -3,7 +3,7 @@
  * delivery, Remote IRR with and without EOI reports, masks, destinations,
  * delivery modes, and hostile register accesses.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/nhv-vm/fakevm.h"
 #include "userland/nhv-vm/devices/devices.h"
 

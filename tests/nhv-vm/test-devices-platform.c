@@ -3,7 +3,7 @@
  * power button, S5, reset register), i8042 (Linux's probe, reset, no
  * keyboard), isa-debug-exit and fw_cfg, with normal and hostile sequences.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/nhv-vm/fakevm.h"
 #include "userland/nhv-vm/devices/devices.h"
 

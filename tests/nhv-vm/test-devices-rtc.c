@@ -3,7 +3,7 @@
  * binary, 12- and 24-hour formats, setting the time through B.SET, UIP,
  * CMOS RAM and memory-size bytes, hostile index and data values.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/nhv-vm/fakevm.h"
 #include "userland/nhv-vm/devices/devices.h"
 

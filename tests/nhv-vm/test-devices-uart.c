@@ -3,7 +3,7 @@
  * Linux's 8250 driver uses (autoconfig, THRE probe, interrupt-driven
  * transmit and receive) and against hostile ones.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/nhv-vm/fakevm.h"
 #include "userland/nhv-vm/devices/devices.h"
 

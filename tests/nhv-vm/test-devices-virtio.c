@@ -5,7 +5,7 @@
  * write, flush, get ID, errors), interrupts, read-only disks, and hostile
  * register and ring use ending in DEVICE_NEEDS_RESET, not a crash.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/nhv-vm/vring.h"
 #include "userland/nhv-vm/devices/devices.h"
 #include "userland/nhv-vm/devices/virtq.h"

@@ -4,7 +4,7 @@
  * lengths, indirect tables (and tables inside tables), index wrap-around,
  * notification suppression and event index.
  */
-#include "tests/lib/tap.h"
+#include "userland/lib/tap.h"
 #include "tests/nhv-vm/vring.h"
 #include "userland/nhv-vm/devices/virtq.h"
 
