@@ -150,7 +150,7 @@ int load_bzimage(struct vm *vm, const struct blob *k, const char *path, const st
 			 (unsigned long long)load);
 		return -1;
 	}
-	if (load + init_size > vm->low_size) {
+	if (load > vm->low_size || init_size > vm->low_size - load) {
 		snprintf(why, whylen, "%s: the kernel needs %llu MiB from %#llx, more than memsize %llu MiB",
 			 path, (unsigned long long)(init_size >> 20), (unsigned long long)load,
 			 (unsigned long long)vm->cfg->memsize_mib);
