@@ -40,6 +40,15 @@ void nhvconf_fallback_hostname(const char *uuid, char *out, size_t cap)
 	snprintf(out, cap, "nhv-%s", hex);
 }
 
+/* |00 decodes to a NUL, which would cut the value short without a word. */
+static int has_nul_escape(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 2 < n; i++)
+		if (s[i] == '|' && s[i + 1] == '0' && s[i + 2] == '0')
+			return 1;
+	return 0;
+}
+
 int nhvconf_parse_datadisk(struct nhvconf *c, const char *text, size_t len,
 			   nhvconf_warn_fn *warn, void *ctx)
 {
@@ -82,6 +91,12 @@ int nhvconf_parse_datadisk(struct nhvconf *c, const char *text, size_t len,
 				"netmask gateway dns ntp password macprefix macmode");
 			continue;
 		}
+		if (memchr(val, '\0', vlen) || has_nul_escape(val, vlen)) {
+			c->ignored++;
+			warn_if(warn, ctx, NHVCONF_DATADISK_FILE, name, (unsigned)i + 1,
+				"a NUL byte (or |00) in the value; expected text");
+			continue;
+		}
 		value = vmx_decode(val, vlen);
 		if (!value) {
 			vmx_free(&v);
@@ -90,7 +105,7 @@ int nhvconf_parse_datadisk(struct nhvconf *c, const char *text, size_t len,
 		/* Later lines of a key win: a weaker-or-equal source is replaced. */
 		if (c->v[k].source == NHVCONF_DATADISK_FILE)
 			c->v[k].source = NHVCONF_UNSET;
-		switch (nhvconf_set(c, (enum nhvconf_key)k, value, vlen, NHVCONF_DATADISK_FILE, why,
+		switch (nhvconf_set(c, (enum nhvconf_key)k, value, strlen(value), NHVCONF_DATADISK_FILE, why,
 				    sizeof(why))) {
 		case 1:
 			set++;
