@@ -3,6 +3,10 @@
  * it tells the guest about.  The guest's TSC is the host's (no offset or
  * scaling), so its rate is measured here against CLOCK_MONOTONIC_RAW.
  *
+ * The measurement takes 10 ms, so the first nhv-vm of an appliance boot
+ * keeps the result in TSC_CACHE (RAM: it is measured again at every boot)
+ * and later ones read it, which keeps their start-up short.
+ *
  * Linux learns the TSC frequency without a PIT from tsc_early_khz= on its
  * command line (loader-bzimage.c), from CPUID 0x15 on Intel hosts (SDM
  * vol. 2A CPUID leaf 15H: TSC = crystal * EBX / EAX), and the hypervisor
@@ -17,13 +21,23 @@
  * when the features are absent.
  */
 #include <cpuid.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <time.h>
 #include <x86intrin.h>
+#include "userland/lib/atomic.h"
 #include "userland/nhv-vm/vm.h"
 
 #define APIC_BUS_KHZ	1000000U	/* nhv.ko's LAPIC timer ticks at 1 GHz */
 #define MEASURE_NS	10000000L	/* 10 ms: 0.01 % with a 1 us clock */
+#define TSC_CACHE_DIR	"/run/nhv"
+#define TSC_CACHE	TSC_CACHE_DIR "/tsc_khz"
+#define TSC_KHZ_MIN	100000ULL	/* 100 MHz .. 100 GHz: anything else is not a TSC rate */
+#define TSC_KHZ_MAX	100000000ULL
 
 static uint64_t now_ns(void)
 {
@@ -33,7 +47,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
 }
 
-uint64_t host_tsc_khz(void)
+static uint64_t measure_tsc_khz(void)
 {
 	struct timespec d = { 0, MEASURE_NS };
 	uint64_t t0, t1, c0, c1;
@@ -46,6 +60,32 @@ uint64_t host_tsc_khz(void)
 	if (t1 <= t0 || c1 <= c0)
 		return 0;
 	return (c1 - c0) * 1000000ULL / (t1 - t0);
+}
+
+uint64_t host_tsc_khz(void)
+{
+	char *text = read_file(TSC_CACHE, 64, NULL), *end, buf[32];
+	uint64_t khz = 0;
+	int n;
+
+	if (text) {
+		errno = 0;
+		khz = strtoull(text, &end, 10);
+		if (errno || end == text || (*end && *end != '\n') || khz < TSC_KHZ_MIN ||
+		    khz > TSC_KHZ_MAX)
+			khz = 0;
+		free(text);
+	}
+	if (khz)
+		return khz;
+	khz = measure_tsc_khz();
+	if (khz < TSC_KHZ_MIN || khz > TSC_KHZ_MAX)
+		return khz;
+	n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", khz);
+	/* Best effort: without /run/nhv the next start measures again. */
+	if (!mkdir(TSC_CACHE_DIR, 0755) || errno == EEXIST)
+		atomic_write_file(TSC_CACHE, buf, (size_t)n, 0644);
+	return khz;
 }
 
 static void put(struct nhv_cpuid_entry *e, unsigned int *n, uint32_t leaf, uint32_t reg,
