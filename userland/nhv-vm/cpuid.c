@@ -9,7 +9,8 @@
  *
  * Linux learns the TSC frequency without a PIT from tsc_early_khz= on its
  * command line (loader-bzimage.c), from CPUID 0x15 on Intel hosts (SDM
- * vol. 2A CPUID leaf 15H: TSC = crystal * EBX / EAX), and the hypervisor
+ * vol. 2A CPUID leaf 15H: TSC = crystal * EBX / EAX; the crystal is given
+ * as the 1 GHz APIC bus), and the hypervisor
  * leaf 0x40000010 (EAX: TSC kHz, EBX: APIC bus kHz, the VMware/ACRN
  * convention) is filled in for later personalities; the hypervisor
  * signature stays hidden (all zero) so no guest takes nhv for another
@@ -110,6 +111,7 @@ static void hide(struct nhv_cpuid_entry *e, unsigned int *n, uint32_t leaf, uint
 #define L7_ECX_OSPKE		BIT(4)
 #define L7_ECX_RDPID		BIT(22)
 #define LX1_EDX_RDTSCP		BIT(27)
+#define L1_ECX_HYPERVISOR	BIT(31)
 
 int vm_setup_cpuid(struct vm *vm)
 {
@@ -119,11 +121,22 @@ int vm_setup_cpuid(struct vm *vm)
 	if (!vm->tsc_khz)
 		vm->tsc_khz = host_tsc_khz();
 	__cpuid(0, max, b, c, d);
+	/*
+	 * The "crystal" is the APIC bus (Linux also derives its APIC timer
+	 * period from ECX): TSC = 1 GHz * tsc_khz / 1000000.
+	 */
 	if (max >= 0x15 && vm->tsc_khz) {
-		put(e, &n, 0x15, NHV_CPUID_EAX, 1);
-		put(e, &n, 0x15, NHV_CPUID_EBX, 1);
-		put(e, &n, 0x15, NHV_CPUID_ECX, (uint32_t)(vm->tsc_khz * 1000));
+		put(e, &n, 0x15, NHV_CPUID_EAX, APIC_BUS_KHZ);
+		put(e, &n, 0x15, NHV_CPUID_EBX, (uint32_t)vm->tsc_khz);
+		put(e, &n, 0x15, NHV_CPUID_ECX, APIC_BUS_KHZ * 1000);
 	}
+	/*
+	 * The hypervisor-present bit (it is a VM; Linux then trusts the
+	 * TSC-deadline timer instead of checking bare-metal microcode errata).
+	 */
+	e[n++] = (struct nhv_cpuid_entry){ .leaf = 1, .reg = NHV_CPUID_ECX,
+					   .flags = NHV_CPUID_ANY_SUBLEAF, .and_mask = ~0U,
+					   .or_mask = L1_ECX_HYPERVISOR };
 	hide(e, &n, 7, NHV_CPUID_EBX, L7_EBX_MPX);
 	hide(e, &n, 7, NHV_CPUID_ECX, L7_ECX_PKU | L7_ECX_OSPKE | L7_ECX_RDPID);
 	hide(e, &n, 0x80000001, NHV_CPUID_EDX, LX1_EDX_RDTSCP);
