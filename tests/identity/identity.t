@@ -15,11 +15,19 @@ check() { desc=$1; shift; if "$@" >/dev/null 2>&1; then ok 0 "$desc"; else ok 1 
 
 R=$T/root
 export NHV_SYSROOT=$R
-# A stand-in for nhv-guestinfo: `get nhv.KEY` prints $T/gi.d/nhv.KEY, else exits 1.
-mkdir -p "$T/gi.d"
-printf '#!/bin/sh\n[ "$1" = get ] && [ -f "%s/gi.d/$2" ] && exec cat "%s/gi.d/$2"\nexit 1\n' "$T" "$T" > "$T/gi"
-chmod +x "$T/gi"
-export NHV_GUESTINFO_CMD=$T/gi
+TSD="$B/bin/nhv-toolsd"
+# nhv-identity reads the settings nhv-toolsd decided (/run/nhv/settings), as
+# at boot: `nhv-toolsd --settings-only` from the fake /proc/cmdline and data
+# disk (there is no backdoor here).  $T/host-settings, when present, stands in
+# for what nhv-toolsd writes when the outer host sets guestinfo.nhv.* keys.
+settings() {
+	mkdir -p "$R/run/nhv"
+	if [ -f "$T/host-settings" ]; then
+		cp "$T/host-settings" "$R/run/nhv/settings"
+	else
+		"$TSD" --settings-only --cmdline "$R/proc/cmdline" --run-dir "$R/run/nhv" --log "$T/tsd.log"
+	fi
+}
 mkroot() {
 	rm -rf "$R"
 	mkdir -p "$R/sys/class/dmi/id" "$R/sys/class/net/eth0/device" "$R/sys/class/net/eth1/device" \
@@ -37,7 +45,7 @@ mkroot() {
 	# An nhv-style guest: two NICs, a third absent, static values.
 	printf 'displayName = "db"\nmemsize = "256"\nethernet0.present = "TRUE"\nethernet0.address = "02:00:00:00:00:01"\nethernet1.present = "TRUE"\nethernet2.present = "FALSE"\nuuid.bios = "56 4d 00 00 00 00 00 01-00 00 00 00 00 00 00 02"\n' > "$R/data/vms/db.vmx"
 }
-boot() { "$ID" boot --data-dir "$R/data" "$@" > "$T/out" 2>&1; }
+boot() { settings; "$ID" boot --data-dir "$R/data" "$@" > "$T/out" 2>&1; }
 field() { "$ID" --json | sed -n "s/^  \"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"; }
 vmxval() { sed -n "s/^$2 = \"\([^\"]*\)\".*/\1/p" "$1" | tr -d '\r'; }
 
@@ -96,7 +104,7 @@ boot
 check "cloned with a guestinfo hostname: hostname kept" test "$(field hostname)" = "esx-lab-07"
 check "json says hostname_source guestinfo" test "$(field hostname_source)" = "guestinfo"
 echo "console=ttyS0" > "$R/proc/cmdline"
-echo gi-lab-09 > "$T/gi.d/nhv.hostname"
+printf 'hostname=gi-lab-09\nhostname_source=guestinfo\n' > "$T/host-settings"
 echo 564d0000-0000-0000-0000-00000000abce > "$R/sys/class/dmi/id/product_uuid"
 boot
 check "cloned with guestinfo.nhv.hostname from the outer host: hostname kept" test "$(field hostname)" = "gi-lab-09"
@@ -104,7 +112,24 @@ echo "console=ttyS0 nhv.guestinfo.hostname=cmdline-host" > "$R/proc/cmdline"
 boot
 check "the outer host's guestinfo wins over the kernel command line (one precedence, docs/handshake.md)" test "$(field hostname)" = "gi-lab-09"
 check "nhv-identity leaves /etc/hostname to nhv-toolsd" test ! -e "$R/etc/hostname"
-rm -f "$T/gi.d/nhv.hostname"
+rm -f "$T/host-settings"
+echo "console=ttyS0" > "$R/proc/cmdline"
+printf '# lab defaults\nguestinfo.nhv.hostname = "disk-lab-3"\n' > "$R/data/nhv/settings"
+echo 564d0000-0000-0000-0000-00000000abcf > "$R/sys/class/dmi/id/product_uuid"
+boot
+check "cloned, hostname in the data disk's settings file: that name kept" test "$(field hostname)" = "disk-lab-3"
+check "nhv-toolsd --settings-only read the data disk's file too (source data disk)" grep -qx 'hostname_source=data disk' "$R/run/nhv/settings"
+echo "console=ttyS0 nhv.guestinfo.hostname=cmd-lab-4" > "$R/proc/cmdline"
+boot
+check "the kernel command line wins over the data disk's settings file" test "$(field hostname)" = "cmd-lab-4"
+printf 'guestinfo.nhv.macmode = "sometimes"\n' > "$R/data/nhv/settings"
+boot
+check "an invalid value in the data disk's settings file: FILE:LINE and what was expected" grep -q 'data/nhv/settings:1: guestinfo.nhv.macmode ignored: expected random or deterministic' "$T/out"
+rm -f "$R/data/nhv/settings"
+printf 'hostname=x\nbogus=1\n' > "$T/host-settings"
+boot
+check "a broken /run/nhv/settings: nhv-identity names the file and line, then goes on" sh -c "grep -q 'run/nhv/settings: line 2: unknown key' '$T/out' && grep -q 'decision=same' '$T/out'"
+rm -f "$T/host-settings"
 echo "console=ttyS0 guestinfo.nhv.macprefix=vmware guestinfo.nhv.macmode=deterministic" > "$R/proc/cmdline"
 echo 564d0000-0000-0000-0000-00000000beef > "$R/sys/class/dmi/id/product_uuid"
 boot

@@ -1,7 +1,8 @@
 /*
  * test-toolsd.c - nhv-toolsd's GuestRPC work (config.c, netinfo.c,
  * tcloloop.c) against a libnhvbd host through the in-memory transport: the
- * configuration read from guestinfo wins over the command line, the tools
+ * configuration read from guestinfo wins over the command line, a key the
+ * host changes is decided again and applied by the running loop, the tools
  * show as running with an unmanaged version, and every TCLO command gets
  * the answer a VMware host expects.  main.c (the real backdoor) is replaced
  * by this file; --no-apply keeps the build machine untouched.
@@ -19,7 +20,8 @@
 #include "userland/nhv-toolsd/toolsd.h"
 #include "handshake/rpci.h"
 
-struct toolsd_opts opts = { .run_dir = "/tmp", .cmdline = "/nonexistent", .log = "-", .root = "" };
+struct toolsd_opts opts = { .run_dir = "/tmp", .cmdline = "/nonexistent", .log = "-", .root = "",
+			   .dmi_uuid = "/nonexistent", .datadisk_settings = "/nonexistent" };
 volatile int stop_requested;
 
 static struct nhvbd_host H;
@@ -139,15 +141,16 @@ int main(void)
 	f = fopen(path, "w");
 	fputs("version=1\nhostname=nhv-abc123\nhostname_source=derived\n", f);
 	fclose(f);
-	nhvconf_init(&conf);
-	config_defaults(&conf);
+	opts.cmdline = "/nonexistent";
+	config_decide(&conf, NULL);
 	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "nhv-abc123",
 		   "the default host name is nhv-identity's (/run/nhv/identity)");
 	tap_is_int(conf.v[NHVCONF_HOSTNAME].source, NHVCONF_DEFAULT, "... with the source default");
-	config_from_cmdline(&conf);
+	opts.cmdline = cmdline;
+	config_decide(&conf, NULL);
 	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "from-cmdline",
 		   "the command line wins over the default");
-	config_from_host(&conf, &M.t);
+	tap_is_int(config_decide(&conf, &M.t), 0, "every read from the host answered");
 	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "from-host",
 		   "guestinfo.nhv.hostname wins over ovfEnv and the command line");
 	tap_is_str(nhvconf_get(&conf, NHVCONF_IPADDRESS), "10.0.0.9", "ipaddress from guestinfo.ovfEnv");
@@ -158,6 +161,19 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/config", dir);
 	tap_ok(file_has(path, "hostname=from-host\nhostname_source=guestinfo\n"),
 	       "RUN_DIR/config names the value and its source");
+	{
+		static char text[8192];
+		struct nhvconf back;
+		char why[200] = "";
+		long n;
+
+		snprintf(path, sizeof(path), "%s/settings", dir);
+		n = file_read(path, text, sizeof(text));
+		tap_ok(n > 0 && nhvconf_parse_settings(&back, text, (size_t)n, why, sizeof(why)) == 0,
+		       "RUN_DIR/settings reads back %s", why);
+		tap_is_str(nhvconf_get(&back, NHVCONF_GATEWAY), "10.0.0.1", "... with the gateway");
+		tap_is_int(back.v[NHVCONF_GATEWAY].source, NHVCONF_CMDLINE, "... and its source");
+	}
 	config_apply(&conf);
 	tap_ok(file_has(logp, "would set the host name to from-host"), "--no-apply: the host name change is logged");
 	tap_ok(file_has(logp, "would run: /bin/ip addr add 10.0.0.9/24"), "--no-apply: the static address is logged");
@@ -165,6 +181,89 @@ int main(void)
 	report_guest_info(&M.t, 1);
 	net_hostname(name, sizeof(name));
 	tap_is_str(H.tools.hostname, name, "SetGuestInfo reported this machine's host name");
+
+	/* nhv-identity failed: no /run/nhv/identity; the SMBIOS UUID names the host. */
+	{
+		struct nhvconf fb;
+		char idp[300], uuidp[300];
+
+		snprintf(idp, sizeof(idp), "%s/identity", dir);
+		snprintf(uuidp, sizeof(uuidp), "%s/product_uuid", dir);
+		rename(idp, uuidp);	/* out of the way; the UUID file is written next */
+		f = fopen(uuidp, "w");
+		fputs("564D1234-5678-9ABC-DEF0-11223344AABB\n", f);
+		fclose(f);
+		opts.dmi_uuid = uuidp;
+		opts.cmdline = "/nonexistent";
+		config_decide(&fb, NULL);
+		tap_is_str(nhvconf_get(&fb, NHVCONF_HOSTNAME), "nhv-44aabb",
+			   "no identity: the fallback host name nhv- and the UUID's last six hex digits");
+		opts.cmdline = cmdline;
+		f = fopen(idp, "w");
+		fputs("version=1\nhostname=nhv-abc123\nhostname_source=derived\n", f);
+		fclose(f);
+	}
+
+	/* The data disk's settings file: below the command line, above the default. */
+	{
+		struct nhvconf dd;
+		char ddp[300];
+
+		snprintf(ddp, sizeof(ddp), "%s/dd-settings", dir);
+		f = fopen(ddp, "w");
+		fputs("# lab defaults\nguestinfo.nhv.ntp = \"10.0.0.7\"\nguestinfo.nhv.gateway = \"10.0.0.254\"\n"
+		      "guestinfo.nhv.netmask = \"33\"\n", f);
+		fclose(f);
+		opts.datadisk_settings = ddp;
+		config_decide(&dd, NULL);
+		tap_is_str(nhvconf_get(&dd, NHVCONF_NTP), "10.0.0.7", "ntp from the data disk's file");
+		tap_is_int(dd.v[NHVCONF_NTP].source, NHVCONF_DATADISK_FILE, "... source data disk");
+		tap_is_str(nhvconf_get(&dd, NHVCONF_GATEWAY), "10.0.0.1",
+			   "the command line wins over the data disk's file");
+		tap_ok(file_has(logp, "dd-settings:4: guestinfo.nhv.netmask ignored: expected a netmask"),
+		       "an invalid value in the data disk's file is logged with FILE:LINE");
+		opts.datadisk_settings = "/nonexistent";
+	}
+
+	/* The host changes keys while the loop runs: decided again after a
+	 * Set_Option, one log line per change, applied (--no-apply: logged). */
+	nhvbd_host_guestinfo_set(&H, "guestinfo.nhv.hostname", "changed-host");
+	nhvbd_host_guestinfo_set(&H, "guestinfo.nhv.dns", "10.0.0.53");
+	nhvbd_host_guestinfo_set(&H, "guestinfo.nhv.macmode", "deterministic");
+	nhvbd_host_tclo_queue(&H, "Set_Option synctime 0");
+	tclo_loop(&M.t, &conf);
+	tap_is_str(nhvconf_get(&conf, NHVCONF_HOSTNAME), "changed-host",
+		   "the loop took the changed guestinfo.nhv.hostname");
+	tap_ok(file_has(logp, "setting hostname: from-host (guestinfo) -> changed-host (guestinfo)\n"),
+	       "... one log line names the key, old and new value and sources");
+	tap_ok(file_has(logp, "would set the host name to changed-host"), "... and applied it");
+	tap_ok(file_has(logp, "setting dns: unset (unset) -> 10.0.0.53 (guestinfo)\n"),
+	       "a key set later: logged and applied");
+	tap_ok(file_has(logp, "DNS servers: 10.0.0.53"), "... resolv.conf rewritten");
+	tap_ok(file_has(logp, "macmode takes effect at the next boot"), "macmode: for the next boot");
+	snprintf(path, sizeof(path), "%s/settings", dir);
+	tap_ok(file_has(path, "hostname=changed-host\n"), "RUN_DIR/settings holds the new name");
+	{
+		static char lg[65536];
+		long n = file_read(logp, lg, sizeof(lg));
+		const char *p = lg;
+		int lines = 0;
+
+		while (n > 0 && (p = strstr(p, "setting ")) != NULL) {
+			lines++;
+			p++;
+		}
+		tap_is_int(lines, 3, "exactly one line per changed key (3 keys)");
+	}
+	stop_requested = 0;
+	naps = 0;
+	nresults = 0;
+	nhvbd_host_tclo_queue(&H, "Set_Option synctime 0");
+	tclo_loop(&M.t, &conf);
+	tap_ok(!file_has(logp, "setting hostname: changed-host"), "nothing changed: no line, nothing applied");
+	stop_requested = 0;
+	naps = 0;
+	nresults = 0;
 
 	nhvbd_host_tclo_queue(&H, "ping");
 	nhvbd_host_tclo_queue(&H, "Capabilities_Register");

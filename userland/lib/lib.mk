@@ -26,6 +26,10 @@ $(eval $(call unit_test,test-nhvdev,tests/libnhv/test-nhvdev.c,-lpthread))
 $(eval $(call unit_test,test-datadisk-blank,tests/libnhv/test-datadisk-blank.c))
 $(eval $(call unit_test,test-nhvconf,tests/libnhv/test-nhvconf.c))
 $(eval $(call fuzzer,fuzz-nhvconf,tests/libnhv/fuzz-nhvconf.c userland/lib/nhvconf.c userland/lib/cmdline.c userland/lib/hexfmt.c,$(LIB_FUZZ)))
+$(eval $(call unit_test,test-nhvconf-decide,tests/libnhv/test-nhvconf-decide.c))
+$(eval $(call fuzzer,fuzz-nhvconf-settings,tests/libnhv/fuzz-nhvconf-settings.c userland/lib/nhvconf.c \
+	userland/lib/nhvconf-decide.c userland/lib/nhvconf-settings.c userland/lib/cmdline.c \
+	userland/lib/hexfmt.c userland/lib/vmx.c,$(LIB_FUZZ)))
 $(eval $(call unit_test,test-strlist,tests/libnhv/test-strlist.c))
 $(eval $(call unit_test,test-json,tests/libnhv/test-json.c))
 $(eval $(call unit_test,test-clock,tests/libnhv/test-clock.c))

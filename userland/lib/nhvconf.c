@@ -11,6 +11,7 @@
 
 static const char *const key_names[NHVCONF_NKEYS] = {
 	"hostname", "ipaddress", "netmask", "gateway", "dns", "ntp", "password",
+	"datadisk", "macprefix", "macmode",
 };
 
 const char *nhvconf_key_name(enum nhvconf_key k)
@@ -40,6 +41,8 @@ const char *nhvconf_source_name(enum nhvconf_source s)
 		return "unset";
 	case NHVCONF_DEFAULT:
 		return "default";
+	case NHVCONF_DATADISK_FILE:
+		return "data disk";
 	case NHVCONF_CMDLINE:
 		return "kernel command line";
 	case NHVCONF_OVFENV:
@@ -216,6 +219,21 @@ int nhvconf_check(enum nhvconf_key k, const char *v, char *why, size_t whylen)
 			return 0;
 		say(why, whylen, "a password cannot hold ':' or a line break");
 		return -1;
+	case NHVCONF_DATADISK:
+		if (strcmp(v, "format") == 0)
+			return 0;
+		say(why, whylen, "expected format");
+		return -1;
+	case NHVCONF_MACPREFIX:
+		if (strcmp(v, "local") == 0 || strcmp(v, "vmware") == 0)
+			return 0;
+		say(why, whylen, "expected local or vmware");
+		return -1;
+	case NHVCONF_MACMODE:
+		if (strcmp(v, "random") == 0 || strcmp(v, "deterministic") == 0)
+			return 0;
+		say(why, whylen, "expected random or deterministic");
+		return -1;
 	case NHVCONF_NKEYS:
 		break;
 	}
@@ -250,6 +268,11 @@ int nhvconf_set(struct nhvconf *c, enum nhvconf_key k, const char *value, size_t
 	tmp[len] = '\0';
 	if (nhvconf_check(k, tmp, why, whylen) != 0)
 		return -1;
+	if (k == NHVCONF_DATADISK && source == NHVCONF_DATADISK_FILE) {
+		say(why, whylen, "datadisk is read before the data disk is mounted: set it on the "
+				 "kernel command line or in guestinfo");
+		return -1;
+	}
 	if (c->v[k].source > source)
 		return 0;
 	memcpy(c->v[k].value, tmp, len + 1);
@@ -259,14 +282,16 @@ int nhvconf_set(struct nhvconf *c, enum nhvconf_key k, const char *value, size_t
 
 int nhvconf_parse_cmdline(struct nhvconf *c, const char *s, size_t len)
 {
-	static const char prefix[] = "nhv.guestinfo.";
+	/* Both spellings: nhv's own and the .vmx key's (same length). */
+	static const char prefix[] = "nhv.guestinfo.", prefix2[] = "guestinfo.nhv.";
 	const size_t plen = sizeof(prefix) - 1;
 	struct cmdline_word w;
 	size_t pos = 0;
 	int set = 0, k;
 
 	while (cmdline_next(s, len, &pos, &w)) {
-		if (w.klen < plen || memcmp(w.key, prefix, plen) != 0)
+		if (w.klen < plen || (memcmp(w.key, prefix, plen) != 0 &&
+				      memcmp(w.key, prefix2, plen) != 0))
 			continue;
 		k = key_index_n(w.key + plen, w.klen - plen);
 		if (!w.val || k < 0 || w.open_quote || memchr(w.val, '"', w.vlen)) {

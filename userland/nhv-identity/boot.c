@@ -1,11 +1,10 @@
 /* boot.c - the boot-time identity flow (see boot.h). */
 #include "userland/nhv-identity/boot.h"
-#include "userland/lib/cmdline.h"
 #include "userland/lib/log.h"
+#include "userland/lib/nhvconf.h"
 #include "userland/lib/atomic.h"
 #include "userland/nhv-identity/decide.h"
 #include "userland/nhv-identity/efivar.h"
-#include "userland/nhv-identity/guestinfo.h"
 #include "userland/nhv-identity/guests.h"
 #include "userland/nhv-identity/hwid.h"
 #include "userland/nhv-identity/idfile.h"
@@ -33,59 +32,78 @@ struct store {
 	char path[PATH_MAX * 2];
 };
 
-/* nhv.guestinfo.KEY= or guestinfo.nhv.KEY= on the kernel command line (the last word wins). */
-static void cmdline_value(const char *cmdline, const char *key, char *out, size_t size)
-{
-	static const char *const prefixes[] = { "nhv.guestinfo.", "guestinfo.nhv." };
-	size_t len = strlen(cmdline), pos = 0, plen = strlen(prefixes[0]);
-	struct cmdline_word w;
+/* The decided settings: /run/nhv/settings, then the data disk's file. */
+static struct nhvconf settings;
 
-	while (cmdline_next(cmdline, len, &pos, &w)) {
-		for (size_t i = 0; i < 2; i++)
-			if (w.val && w.klen == plen + strlen(key) &&
-			    memcmp(w.key, prefixes[i], plen) == 0 &&
-			    memcmp(w.key + plen, key, w.klen - plen) == 0)
-				snprintf(out, size, "%.*s", (int)w.vlen, w.val);
-	}
+/* A setting's value when a source above the default gave it (the default
+ * host name is this program's own decision). */
+static const char *setting(enum nhvconf_key k)
+{
+	const char *v = nhvconf_get(&settings, k);
+
+	return v && settings.v[k].source > NHVCONF_DEFAULT ? v : NULL;
 }
 
-/* One setting by the one precedence of docs/handshake.md: guestinfo.nhv.KEY
- * from the outer host first, else the kernel command line. */
-static void setting(const char *cmd, const char *key, char *out, size_t size)
+void boot_read_settings(struct boot_opts *o)
 {
-	if (guestinfo_get(key, out, size) == 0)
+	char path[PATH_MAX], why[256];
+	size_t len;
+	char *text = read_file(sysroot(RUN_DIR "/settings", path, sizeof(path)), 65536, &len);
+
+	nhvconf_init(&settings);
+	if (!text) {
+		log_at(LOG_NOTICE, "no decided settings (%s: %s): hostname, datadisk, macprefix and "
+		    "macmode take their defaults", path, strerror(errno));
+	} else if (nhvconf_parse_settings(&settings, text, len, why, sizeof(why)) < 0) {
+		log_at(LOG_ERR, "%s: %s; its settings are not used", path, why);
+	}
+	free(text);
+	if (!o->datadisk_format && setting(NHVCONF_DATADISK))
+		o->datadisk_format = 1;	/* the only value is "format" */
+}
+
+static void warn_datadisk(void *ctx, enum nhvconf_source src, const char *key, unsigned line,
+			  const char *why)
+{
+	(void)src;
+	log_at(LOG_WARNING, "%s:%u: %s ignored: %s", (const char *)ctx, line, key, why);
+}
+
+/* The data disk's settings file, weaker than the sources nhv-toolsd read
+ * (userland/lib/nhvconf.h); nhv-toolsd takes it into its own decision after
+ * this boot step. */
+static void read_datadisk_settings(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/nhv/settings", dir);
+	text = read_file(path, 65536, &len);
+	if (!text) {
+		if (errno != ENOENT)
+			log_at(LOG_ERR, "%s: %s; its settings are not used", path, strerror(errno));
 		return;
-	out[0] = '\0';
-	if (cmd)
-		cmdline_value(cmd, key, out, size);
+	}
+	if (nhvconf_parse_datadisk(&settings, text, len, warn_datadisk, path) < 0)
+		log_at(LOG_ERR, "%s: out of memory; its settings are not used", path);
+	free(text);
 }
 
-void boot_read_cmdline(struct boot_opts *o)
+/* What the options left unset, from the settings. */
+static void fill_from_settings(const struct boot_opts *o, const char **hostname,
+			       enum mac_prefix *prefix, enum mac_mode *mode)
 {
-	static char host[ID_HOST_MAX];
-	char path[PATH_MAX], v[128];
-	char *cmd = read_file(sysroot("/proc/cmdline", path, sizeof(path)), 65536, NULL);
+	const char *v;
 
-	if (!o->hostname) {
-		setting(cmd, "hostname", host, sizeof(host));
-		if (host[0])
-			o->hostname = host;
-	}
-	if (!o->datadisk_format) {
-		setting(cmd, "datadisk", v, sizeof(v));
-		o->datadisk_format = strcmp(v, "format") == 0;
-	}
-	if (o->prefix == MACP_UNSET) {
-		setting(cmd, "macprefix", v, sizeof(v));
-		if (v[0] && parse_mac_prefix(v, &o->prefix))
-			log_at(LOG_WARNING, "ignoring macprefix=%s: expected local or vmware", v);
-	}
-	if (o->mode == MACM_UNSET) {
-		setting(cmd, "macmode", v, sizeof(v));
-		if (v[0] && parse_mac_mode(v, &o->mode))
-			log_at(LOG_WARNING, "ignoring macmode=%s: expected random or deterministic", v);
-	}
-	free(cmd);
+	*hostname = o->hostname ? o->hostname : setting(NHVCONF_HOSTNAME);
+	*prefix = o->prefix;
+	*mode = o->mode;
+	/* The values were checked when decided: local|vmware, random|deterministic. */
+	if (*prefix == MACP_UNSET && (v = setting(NHVCONF_MACPREFIX)))
+		parse_mac_prefix(v, prefix);
+	if (*mode == MACM_UNSET && (v = setting(NHVCONF_MACMODE)))
+		parse_mac_mode(v, mode);
 }
 
 void sys_random(void *ctx, void *buf, size_t n)
@@ -259,6 +277,7 @@ int boot_run(const struct boot_opts *o)
 	}
 
 	if (s.kind == STORE_DATADISK) {
+		read_datadisk_settings(s.dir);
 		nseen = guests_scan(s.dir, seen, ID_MAX_GUESTS);
 		if (nseen < 0) {
 			log_at(LOG_ERR, "cannot list %s/vms: %s", s.dir, strerror(errno));
@@ -270,9 +289,7 @@ int boot_run(const struct boot_opts *o)
 	in.hw = &hw;
 	in.stored = have ? &stored : NULL;
 	in.stored_corrupt = corrupt;
-	in.guestinfo_hostname = o->hostname;
-	in.prefix = o->prefix;
-	in.mode = o->mode;
+	fill_from_settings(o, &in.guestinfo_hostname, &in.prefix, &in.mode);
 	in.guests = seen;
 	in.nguests = nseen;
 	in.random = sys_random;

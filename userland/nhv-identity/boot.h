@@ -21,10 +21,12 @@ struct boot_opts {
 };
 
 /*
- * Fills what o leaves unset from nhv.guestinfo.KEY= / guestinfo.nhv.KEY= on
- * /proc/cmdline, else from guestinfo.nhv.KEY of the outer host (nhv-guestinfo).
+ * Reads the decided settings (/run/nhv/settings, written by
+ * `nhv-toolsd --settings-only`; docs/handshake.md) for what o leaves unset:
+ * hostname, datadisk=format, macprefix, macmode.  boot_run adds the data
+ * disk's settings file once the disk is mounted, by the same rule.
  */
-void boot_read_cmdline(struct boot_opts *o);
+void boot_read_settings(struct boot_opts *o);
 /* n bytes from getrandom(2) (the random_fn of decide.h). */
 void sys_random(void *ctx, void *buf, size_t n);
 /* 0 when an identity was decided and stored; 1 on failure (messages say why). */

@@ -31,8 +31,9 @@ static void usage(FILE *f)
 	      "boot reads the hardware identity, loads the stored one (data disk labelled NHVDATA,\n"
 	      "else the EFI variable NhvIdentity-<nhv GUID>, else RAM), decides new|same|moved|cloned\n"
 	      "and renews the appliance and L2 guest UUIDs and MACs after a clone.\n"
-	      "The kernel command line may set nhv.guestinfo.{hostname,datadisk=format,macprefix,macmode}\n"
-	      "(or guestinfo.nhv.*).\n", f);
+	      "Unless given here, hostname, datadisk=format, macprefix and macmode come from the\n"
+	      "settings nhv-toolsd decided (/run/nhv/settings; docs/handshake.md) and the data\n"
+	      "disk's settings file (DATADISK/nhv/settings).\n", f);
 }
 
 static void show_json(const struct identity *id, const char *store)
@@ -223,7 +224,7 @@ static int cmd_boot(int argc, char **argv)
 	}
 	/* To stdout and the kernel log (which reaches the console). */
 	log_setup("nhv-identity", sysroot("/dev/kmsg", kmsg, sizeof(kmsg)), 1);
-	boot_read_cmdline(&o);
+	boot_read_settings(&o);
 	return boot_run(&o);
 }
 

@@ -3,7 +3,7 @@
 NHV_IDENTITY_CORE := userland/nhv-identity/decide.c userland/nhv-identity/ids.c \
 	userland/nhv-identity/idfile.c userland/nhv-identity/sha256.c
 NHV_IDENTITY_IO := userland/nhv-identity/hwid.c userland/nhv-identity/efivar.c \
-	userland/nhv-identity/guests.c userland/nhv-identity/guestinfo.c userland/nhv-identity/boot.c
+	userland/nhv-identity/guests.c userland/nhv-identity/boot.c
 
 $(eval $(call program,nhv-identity,userland/nhv-identity/main.c $(NHV_IDENTITY_CORE) $(NHV_IDENTITY_IO)))
 $(eval $(call unit_test,test-identity-decide,tests/identity/test-decide.c $(NHV_IDENTITY_CORE)))

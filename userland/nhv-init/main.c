@@ -2,7 +2,8 @@
  * nhv-init - PID 1 of the nhv appliance (the initramfs's /init).
  *
  * Boot: mount the pseudo filesystems, load the drivers the virtual
- * hardware needs, set the hostname, bring every NIC up with DHCP, print
+ * hardware needs, decide the settings, the identity and the hostname
+ * (in that order), bring every NIC up with DHCP, print
  * "nhv: ready" and the status block on every console, then hand PID 1 to
  * busybox init (logins or a serial root shell, power button, shutdown).
  * Before the status block: the L2 guests with nhv.autostart start.
@@ -55,8 +56,21 @@ static void toolsd_once_step(void)
 		log_msg("nhv-toolsd --once exited %d; see " NHV_RUN_DIR "/toolsd.log", rc);
 }
 
-/* The host name before DHCP sends it: nhv-toolsd owns every setting
- * (docs/handshake.md) and applies only the name in this early pass. */
+/* Every setting decided before nhv-identity needs some of them (hostname,
+ * datadisk, macprefix, macmode): nhv-toolsd, the one reader of the outer
+ * host's keys, writes /run/nhv/settings (docs/handshake.md). */
+static void settings_step(void)
+{
+	char *argv[] = { "/bin/nhv-toolsd", "--settings-only", "--log", NHV_RUN_DIR "/toolsd.log",
+			 NULL };
+	int rc = run_wait(argv);
+
+	if (rc != 0)
+		log_msg("nhv-toolsd --settings-only exited %d; see " NHV_RUN_DIR "/toolsd.log", rc);
+}
+
+/* The host name before DHCP sends it: nhv-toolsd decides again with the
+ * data disk and nhv-identity's name, and applies only the name. */
 static void hostname_step(void)
 {
 	char *argv[] = { "/bin/nhv-toolsd", "--hostname-only", "--log", NHV_RUN_DIR "/toolsd.log",
@@ -101,6 +115,7 @@ int main(int argc, char **argv)
 	start_syslogd();
 
 	log_msg("step: identity");
+	settings_step();
 	identity_step();
 	hostname_step();
 	log_msg("step: network");

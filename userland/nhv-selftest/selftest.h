@@ -10,6 +10,7 @@ void test_random(int sysfd, int iterations);
 void test_tlb(int sysfd);
 void test_lapic(int sysfd);
 void test_string_io(int sysfd);
+void test_msrs(int sysfd);
 
 /* protvm.c: flat 32-bit protected-mode guests with an IDT. */
 struct tvm;

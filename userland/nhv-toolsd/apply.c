@@ -8,8 +8,9 @@
  *   ntp                  /etc/ntp.conf (the clock: timesync.c)
  *   password             root's entry in /etc/shadow (SHA-512 crypt)
  * A key that is not set leaves the default in place: DHCP from nhv-init,
- * the UUID-based host name, root's image password.  With --no-apply every
- * action is logged instead of done.
+ * the UUID-based host name, root's image password.  datadisk, macprefix and
+ * macmode are nhv-identity's, at boot.  With --no-apply every action is
+ * logged instead of done.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -162,7 +163,7 @@ static int has_address(const char *nic, const char *ip, int prefix)
 	return found;
 }
 
-static void apply_address(const struct nhvconf *c)
+static void apply_address(const struct nhvconf *c, int gateway_changed)
 {
 	const char *ip = nhvconf_get(c, NHVCONF_IPADDRESS);
 	const char *mask = nhvconf_get(c, NHVCONF_NETMASK);
@@ -177,8 +178,16 @@ static void apply_address(const struct nhvconf *c)
 		return;
 	}
 	snprintf(cidr, sizeof(cidr), "%s/%d", ip, prefix);
-	if (has_address(nic, ip, prefix))
+	if (has_address(nic, ip, prefix)) {
+		if (gateway_changed && gw) {
+			char *route[] = { "/bin/ip", "route", "replace", "default", "via", (char *)gw,
+					  NULL };
+
+			if (run(route) != 0)
+				log_msg("default route via %s failed", gw);
+		}
 		return;
+	}
 	stop_dhcp(nic);
 	{
 		char *flush[] = { "/bin/ip", "addr", "flush", "dev", nic, NULL };
@@ -368,18 +377,46 @@ static void apply_password(const char *pw)
 	}
 }
 
-void config_apply(const struct nhvconf *c)
+#define BIT(k) (1u << (k))
+
+static void apply_keys(const struct nhvconf *c, unsigned mask, int changed)
 {
 	const char *v;
+	int k;
 
-	if ((v = nhvconf_get(c, NHVCONF_HOSTNAME)))
+	if ((mask & BIT(NHVCONF_HOSTNAME)) && (v = nhvconf_get(c, NHVCONF_HOSTNAME)))
 		apply_hostname(v);
 	if (opts.hostname_only)
 		return;
-	apply_address(c);
-	apply_dns(nhvconf_get(c, NHVCONF_DNS));
-	if ((v = nhvconf_get(c, NHVCONF_NTP)))
+	if (mask & (BIT(NHVCONF_IPADDRESS) | BIT(NHVCONF_NETMASK) | BIT(NHVCONF_GATEWAY))) {
+		if (changed && !nhvconf_get(c, NHVCONF_IPADDRESS))
+			log_msg("no static address now: the one in use stays until the next boot, "
+				"which asks DHCP");
+		apply_address(c, changed && (mask & BIT(NHVCONF_GATEWAY)));
+	}
+	if (mask & BIT(NHVCONF_DNS))
+		apply_dns(nhvconf_get(c, NHVCONF_DNS));
+	if ((mask & BIT(NHVCONF_NTP)) && (v = nhvconf_get(c, NHVCONF_NTP)))
 		apply_ntp(v);
-	if ((v = nhvconf_get(c, NHVCONF_PASSWORD)))
-		apply_password(v);
+	if (mask & BIT(NHVCONF_PASSWORD)) {
+		if ((v = nhvconf_get(c, NHVCONF_PASSWORD)))
+			apply_password(v);
+		else if (changed)
+			log_msg("no password setting now: root's password stays as it is");
+	}
+	/* nhv-identity uses these at boot (the data disk, the L2 MACs). */
+	for (k = NHVCONF_DATADISK; k <= NHVCONF_MACMODE; k++)
+		if (changed && (mask & BIT(k)))
+			log_msg("%s takes effect at the next boot (nhv-identity)",
+				nhvconf_key_name((enum nhvconf_key)k));
+}
+
+void config_apply(const struct nhvconf *c)
+{
+	apply_keys(c, ~0u, 0);
+}
+
+void config_apply_changed(const struct nhvconf *c, unsigned changed)
+{
+	apply_keys(c, changed, 1);
 }

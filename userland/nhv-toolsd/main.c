@@ -1,22 +1,25 @@
 /*
  * nhv-toolsd - VMware Tools for the nhv appliance, towards the outer host.
  *
- *   nhv-toolsd [--daemon] [--once] [--no-apply] [--log FILE|-] [--run-dir DIR]
- *              [--cmdline FILE]
+ *   nhv-toolsd [--daemon] [--once] [--settings-only] [--hostname-only] [--no-apply]
+ *              [--log FILE|-] [--run-dir DIR] [--cmdline FILE]
  *
  * Order of work:
- *   1. the kernel command line's nhv.guestinfo.KEY=VALUE settings;
- *   2. the backdoor, probed safely (a #GP on hosts without one is caught):
+ *   1. the backdoor, probed safely (a #GP on hosts without one is caught):
  *      its answers go to RUN_DIR/backdoor, NESTING_CONTROL QUERY's also to
  *      RUN_DIR/nesting (for nhv-check);
- *   3. GuestRPC: tools.set.version (unmanaged), guestinfo.ovfEnv and
- *      guestinfo.nhv.* (the host wins over the command line);
- *   4. the configuration applied (apply.c), the clock set from the ntp
- *      servers (timesync.c), and RUN_DIR/config written;
+ *   2. GuestRPC: tools.set.version (unmanaged);
+ *   3. every setting decided from all its sources (config.c: guestinfo.nhv.*
+ *      and guestinfo.ovfEnv from the host, the kernel command line, the data
+ *      disk's settings file, nhv-identity's host name) and RUN_DIR/settings
+ *      written; --settings-only stops here (nhv-init, before nhv-identity);
+ *   4. the settings applied (apply.c; --hostname-only: the host name only,
+ *      then stop) and the clock set from the ntp servers (timesync.c);
  *   5. the host name and address reported, then the TCLO loop (tcloloop.c),
- *      which also runs the NTP schedule (every 1024 s).
+ *      which also runs the NTP schedule (every 1024 s) and decides the
+ *      settings again after Set_Option and every SETTINGS_RECHECK_S.
  * Without a backdoor, or with a backdoor but no GuestRPC (QEMU's vmport),
- * it says so in one log line, applies the command line and waits, idle,
+ * it says so in one log line, applies the other sources and waits, idle,
  * for SIGTERM (waking only for the NTP schedule).  --once stops after
  * step 4.
  */
@@ -32,6 +35,8 @@
 #include <unistd.h>
 
 #include "userland/nhv-toolsd/toolsd.h"
+#include "userland/lib/datadisk.h"
+#include "userland/lib/sysroot.h"
 #include "handshake/bdoor_def.h"
 #include "handshake/facts.h"
 #include "handshake/nhvbd_err.h"
@@ -43,6 +48,8 @@ struct toolsd_opts opts = {
 	.cmdline = "/proc/cmdline",
 	.log = NULL,
 	.root = "",
+	.dmi_uuid = "/sys/class/dmi/id/product_uuid",
+	.datadisk_settings = DATADISK_MOUNT "/nhv/settings",
 };
 
 volatile int stop_requested;
@@ -68,6 +75,8 @@ static int usage(FILE *to)
 		    "  --daemon    detach; log to RUN_DIR/toolsd.log unless --log is given\n"
 		    "  --once      probe, read and apply the configuration, then exit\n"
 		    "  --no-apply  log what would be changed instead of changing it\n"
+		    "  --settings-only  decide every setting, write RUN_DIR/settings, apply\n"
+		    "              nothing, exit (nhv-init, before nhv-identity)\n"
 		    "  --hostname-only  decide the settings, apply the host name only, exit\n"
 		    "              (nhv-init, before the network comes up: DHCP sends the name)\n");
 	return to == stdout ? 0 : 2;
@@ -84,6 +93,8 @@ static int parse_args(int argc, char **argv)
 			opts.daemon = 1;
 		} else if (!strcmp(a, "--once")) {
 			opts.once = 1;
+		} else if (!strcmp(a, "--settings-only")) {
+			opts.once = opts.settings_only = 1;
 		} else if (!strcmp(a, "--hostname-only")) {
 			opts.once = opts.hostname_only = 1;
 		} else if (!strcmp(a, "--no-apply")) {
@@ -159,13 +170,23 @@ static void idle(void)
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 }
 
-/* The configuration made real: files and system settings, then the clock. */
+/* The settings published, then made real: files and system settings, then
+ * the clock. */
 static void apply_all(const struct nhvconf *c)
 {
+	config_publish(c);
+	if (opts.settings_only)
+		return;
 	config_apply(c);
 	if (!opts.hostname_only)
 		timesync_start(nhvconf_get(c, NHVCONF_NTP));
-	config_publish(c);
+}
+
+/* The daemon's settings changed: the clock follows a new ntp key. */
+static void settings_changed(const struct nhvconf *c, unsigned changed)
+{
+	if (changed & (1u << NHVCONF_NTP))
+		timesync_start(nhvconf_get(c, NHVCONF_NTP));
 }
 
 int main(int argc, char **argv)
@@ -175,7 +196,7 @@ int main(int argc, char **argv)
 	struct nhvbd_transport t;
 	struct nhvbd_facts f;
 	struct sigaction sa;
-	char reply[256], logpath[300], cmd[64], u[40];
+	char reply[256], logpath[300], cmd[64], u[40], dmi[300], dd[300];
 	int err, ports_errno = 0, rc;
 	size_t n;
 
@@ -202,9 +223,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	nhvconf_init(&conf);
-	config_defaults(&conf);
-	config_from_cmdline(&conf);
+	opts.dmi_uuid = sysroot(opts.dmi_uuid, dmi, sizeof(dmi));
+	opts.datadisk_settings = sysroot(opts.datadisk_settings, dd, sizeof(dd));
 
 	err = nhvbd_x86_probe(&t, &f.version, &ports_errno);
 	nhvbd_facts_collect(&t, &f);
@@ -214,9 +234,11 @@ int main(int argc, char **argv)
 	publish("nesting", facts_text, n);
 
 	if (!f.present) {
-		log_msg("no VMware backdoor (%s%s%s); settings from the kernel command line only",
+		log_msg("no VMware backdoor (%s%s%s); settings from the kernel command line, "
+			"the data disk and the defaults only",
 			nhvbd_strerror(f.probe_err), ports_errno ? ", port access: " : "",
 			ports_errno ? strerror(ports_errno) : "");
+		config_decide(&conf, NULL);
 		apply_all(&conf);
 		if (!opts.once)
 			idle();
@@ -239,6 +261,7 @@ int main(int argc, char **argv)
 			"status or power operations (QEMU's vmport has none); idle",
 			err == NHVBD_ENOMSG ? "MESSAGE OPEN refused" : "MESSAGE faulted");
 		publish("guestrpc", "0\n", 2);
+		config_decide(&conf, NULL);
 		apply_all(&conf);
 		if (!opts.once)
 			idle();
@@ -248,14 +271,15 @@ int main(int argc, char **argv)
 	if (err)
 		log_msg("tools.set.version: %s%s%s", nhvbd_strerror(err), reply[0] ? ": " : "", reply);
 
-	config_from_host(&conf, &t);
+	config_decide(&conf, &t);
 	apply_all(&conf);
-	if (opts.hostname_only)
+	if (opts.hostname_only || opts.settings_only)
 		return 0;
 	report_guest_info(&t, 1);
 	if (opts.once)
 		return 0;
 	tclo_idle_work = timesync_tick;
+	tclo_settings_changed = settings_changed;
 	tclo_loop(&t, &conf);
 	log_msg("stopped");
 	return 0;

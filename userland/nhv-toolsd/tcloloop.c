@@ -4,6 +4,9 @@
  * from 1 s to 30 s before the channel is opened again.  Power operations are
  * clean shutdowns through busybox init (PID 1): OS_Halt sends SIGUSR2
  * (poweroff), OS_Reboot SIGTERM (reboot), after the "OK" reached the host.
+ * The settings are decided again after a Set_Option and every
+ * SETTINGS_RECHECK_S while the host is quiet (VMware tells a guest nothing
+ * when guestinfo changes, so the period is what catches those).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 enum power { POWER_NONE, POWER_OFF, POWER_REBOOT };
 
 void (*tclo_idle_work)(void);
+void (*tclo_settings_changed)(const struct nhvconf *c, unsigned changed);
 
 /* Set_Option names a minimal agent accepts (OpenBSD vmt's list, tclodefs.h);
  * nhv has nothing to do for them beyond broadcastIP. */
@@ -139,16 +143,28 @@ static time_t now_s(void)
 	return ts.tv_sec;
 }
 
-void tclo_loop(const struct nhvbd_transport *t, const struct nhvconf *c)
+/* The settings decided again; what changed is applied (config.c). */
+static void recheck(const struct nhvbd_transport *t, struct nhvconf *c)
+{
+	unsigned changed = config_recheck(c, t);
+
+	if (!changed)
+		return;
+	if (changed & (1u << NHVCONF_HOSTNAME))
+		report_guest_info(t, 1);
+	if (tclo_settings_changed)
+		tclo_settings_changed(c, changed);
+}
+
+void tclo_loop(const struct nhvbd_transport *t, struct nhvconf *c)
 {
 	static struct nhvbd_tclo tc;
 	char cmd[1024];
 	unsigned delay = 10, backoff = 1000;
-	int open = 0, last_err = 0;
+	int open = 0, last_err = 0, settings_due = 0;
 	enum power pending = POWER_NONE;
-	time_t last_report = now_s();
+	time_t last_report = now_s(), last_check = now_s();
 
-	(void)c;
 	while (!stop_requested) {
 		size_t len = 0;
 		int err;
@@ -186,9 +202,15 @@ void tclo_loop(const struct nhvbd_transport *t, const struct nhvconf *c)
 			pending = POWER_NONE;
 		}
 		if (len) {
+			settings_due |= strncmp(cmd, "Set_Option ", 11) == 0;
 			pending = dispatch(&tc, t, cmd);
 			delay = 10;
 			continue;
+		}
+		if (settings_due || now_s() - last_check >= SETTINGS_RECHECK_S) {
+			recheck(t, c);
+			settings_due = 0;
+			last_check = now_s();
 		}
 		if (now_s() - last_report >= 30) {
 			report_guest_info(t, 0);

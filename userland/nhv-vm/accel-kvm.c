@@ -368,16 +368,6 @@ static uint64_t kvm_exits(struct vcpu *v)
 	return v->exits[VX_IO] + v->exits[VX_MMIO];
 }
 
-static void kvm_vcpu_destroy(struct vcpu *v)
-{
-	if (v->run)
-		munmap(v->run, v->run_size);
-	if (v->fd >= 0)
-		close(v->fd);
-	v->run = NULL;
-	v->fd = -1;
-}
-
 static void kvm_destroy(struct vm *vm)
 {
 	struct kvm_priv *p = vm->accel_priv;
@@ -387,11 +377,7 @@ static void kvm_destroy(struct vm *vm)
 		free(p);
 	}
 	vm->accel_priv = NULL;
-	if (vm->vmfd >= 0)
-		close(vm->vmfd);
-	if (vm->sysfd >= 0)
-		close(vm->sysfd);
-	vm->vmfd = vm->sysfd = -1;
+	vm_close_fds(vm);
 }
 
 const struct accel_ops accel_kvm = {
@@ -409,6 +395,6 @@ const struct accel_ops accel_kvm = {
 	.set_sregs = kvm_set_sregs,
 	.interrupt = kvm_interrupt,
 	.exits = kvm_exits,
-	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_destroy = vcpu_close_run,
 	.destroy = kvm_destroy,
 };

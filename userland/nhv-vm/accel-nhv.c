@@ -201,25 +201,6 @@ static uint64_t nhv_exits(struct vcpu *v)
 	return v->run ? ((struct nhv_run *)v->run)->exits : 0;
 }
 
-static void nhv_vcpu_destroy(struct vcpu *v)
-{
-	if (v->run)
-		munmap(v->run, v->run_size);
-	if (v->fd >= 0)
-		close(v->fd);
-	v->run = NULL;
-	v->fd = -1;
-}
-
-static void nhv_destroy(struct vm *vm)
-{
-	if (vm->vmfd >= 0)
-		close(vm->vmfd);
-	if (vm->sysfd >= 0)
-		close(vm->sysfd);
-	vm->vmfd = vm->sysfd = -1;
-}
-
 const struct accel_ops accel_nhv = {
 	.name = "nhv",
 	.create = nhv_create,
@@ -234,6 +215,6 @@ const struct accel_ops accel_nhv = {
 	.set_sregs = nhv_set_sregs,
 	.interrupt = nhv_interrupt,
 	.exits = nhv_exits,
-	.vcpu_destroy = nhv_vcpu_destroy,
-	.destroy = nhv_destroy,
+	.vcpu_destroy = vcpu_close_run,
+	.destroy = vm_close_fds,
 };

@@ -160,10 +160,12 @@ static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 			    im->cmdline, why, whylen);
 }
 
-/* A VM with the backend, loaded and ready to run; -1 with why. */
+/* A VM with the backend, loaded and running; -2 when the backend failed, -1 else, with why. */
 static int start_machine(struct vm *vm, struct images *im, char *why, size_t whylen)
 {
-	if (vm_create_vcpus(vm, why, whylen) || load(vm, im, why, whylen))
+	if (vm_create_vcpus(vm, why, whylen))
+		return -2;
+	if (load(vm, im, why, whylen))
 		return -1;
 	vm->stopping = 0;
 	vm->parked = 0;
@@ -323,7 +325,7 @@ int cmd_boot(int argc, char **argv)
 	struct vm vm;
 	char why[1024];
 	sigset_t sigs;
-	int sigfd, status;
+	int sigfd, status, r;
 
 	if (parse_args(&o, argc, argv))
 		return usage(NULL);
@@ -356,7 +358,24 @@ int cmd_boot(int argc, char **argv)
 		fprintf(stderr, "nhv-vm: %s: building the machine failed\n", vm.name);
 		return EXIT_USAGE;
 	}
-	if (start_machine(&vm, &im, why, sizeof(why))) {
+	r = start_machine(&vm, &im, why, sizeof(why));
+	if (r == -2 && !o.accel && cfg.accel == VM_ACCEL_AUTO) {
+		/* auto: nhv.ko first, then KVM; both reasons when neither runs. */
+		char why_kvm[512];
+
+		vm_destroy_backend(&vm);
+		vm.accel_priv = NULL;
+		vm.accel = &accel_kvm;
+		r = start_machine(&vm, &im, why_kvm, sizeof(why_kvm));
+		if (r == -2) {
+			size_t n = strlen(why);
+
+			snprintf(why + n, sizeof(why) - n, "; and KVM: %s", why_kvm);
+		} else if (r) {
+			snprintf(why, sizeof(why), "%s", why_kvm);
+		}
+	}
+	if (r) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
 		return EXIT_USAGE;
 	}

@@ -101,31 +101,12 @@ static void identity_map(struct vm *vm)
 /* vCPU 0 in 64-bit mode at rip with rsi = boot_params. */
 static int long_mode_entry(struct vm *vm, uint64_t rip, uint64_t rsi)
 {
-	struct vcpu *v = &vm->vcpus[0];
-	const struct accel_ops *a = vm->accel;
-	struct nhv_segment code = { 0, 0xffffffff, 0x10, 0xa9b };
-	struct nhv_segment data = { 0, 0xffffffff, 0x18, 0xc93 };
-	struct nhv_sregs s;
-	struct nhv_regs r;
+	/* PG, NE, ET, PE; PAE; LME, LMA */
+	static const struct boot_cr cr = { 0x80000031, GPA_PML4, 0x20, 0x500, 0 };
+	struct nhv_regs r = { .rip = rip, .rflags = 2 };
 
-	if (a->get_sregs(v, &s))
-		return -1;
-	s.cs = code;
-	s.ds = s.es = s.fs = s.gs = s.ss = data;
-	s.tr = (struct nhv_segment){ 0, 0xffff, 0, 0x8b };
-	s.ldtr = (struct nhv_segment){ 0, 0xffff, 0, 0x82 };
-	s.gdt = (struct nhv_dtable){ GPA_GDT, BOOT_GDT_ENTRIES * 8 - 1, 0 };
-	s.idt = (struct nhv_dtable){ 0, 0, 0 };
-	s.cr0 = 0x80000031;		/* PG, NE, ET, PE */
-	s.cr3 = GPA_PML4;
-	s.cr4 = 0x20;			/* PAE */
-	s.efer = 0x500;			/* LME, LMA */
-	s.xcr0 = 1;
-	memset(&r, 0, sizeof(r));
-	r.rip = rip;
-	r.rflags = 2;
 	r.gpr[NHV_RSI] = rsi;
-	return a->set_sregs(v, &s) || a->set_regs(v, &r) ? -1 : 0;
+	return boot_vcpu_flat(vm, 0x10, 0xa9b, &cr, &r);
 }
 
 int load_bzimage(struct vm *vm, const struct blob *k, const char *path, const struct blob *initrd,
@@ -169,7 +150,7 @@ int load_bzimage(struct vm *vm, const struct blob *k, const char *path, const st
 			 (unsigned long long)load);
 		return -1;
 	}
-	if (load + init_size > vm->low_size) {
+	if (load > vm->low_size || init_size > vm->low_size - load) {
 		snprintf(why, whylen, "%s: the kernel needs %llu MiB from %#llx, more than memsize %llu MiB",
 			 path, (unsigned long long)(init_size >> 20), (unsigned long long)load,
 			 (unsigned long long)vm->cfg->memsize_mib);

@@ -158,31 +158,15 @@ static uint32_t put_string(struct vm *vm, uint64_t *at, const char *s)
 	return gpa;
 }
 
+/* Protected mode, paging off, EAX = magic, EBX = the information (spec 3.2). */
 static int protected_entry(struct vm *vm, uint32_t entry)
 {
-	struct vcpu *v = &vm->vcpus[0];
-	struct nhv_segment code = { 0, 0xffffffff, 0x08, 0xc9b };
-	struct nhv_segment data = { 0, 0xffffffff, 0x18, 0xc93 };
-	struct nhv_sregs s;
-	struct nhv_regs r;
+	static const struct boot_cr cr = { 0x11, 0, 0, 0, 0x3ff };	/* PE, ET */
+	struct nhv_regs r = { .rip = entry, .rflags = 2 };
 
-	if (vm->accel->get_sregs(v, &s))
-		return -1;
-	s.cs = code;
-	s.ds = s.es = s.fs = s.gs = s.ss = data;
-	s.tr = (struct nhv_segment){ 0, 0xffff, 0, 0x8b };
-	s.ldtr = (struct nhv_segment){ 0, 0xffff, 0, 0x82 };
-	s.gdt = (struct nhv_dtable){ GPA_GDT, BOOT_GDT_ENTRIES * 8 - 1, 0 };
-	s.idt = (struct nhv_dtable){ 0, 0x3ff, 0 };
-	s.cr0 = 0x11;			/* PE, ET */
-	s.cr2 = s.cr3 = s.cr4 = s.efer = 0;
-	s.xcr0 = 1;
-	memset(&r, 0, sizeof(r));
-	r.rip = entry;
-	r.rflags = 2;
 	r.gpr[NHV_RAX] = MB_BOOT_MAGIC;
 	r.gpr[NHV_RBX] = GPA_MB_INFO;
-	return vm->accel->set_sregs(v, &s) || vm->accel->set_regs(v, &r) ? -1 : 0;
+	return boot_vcpu_flat(vm, 0x08, 0xc9b, &cr, &r);
 }
 
 int load_multiboot(struct vm *vm, const struct blob *k, const char *path, const struct blob *initrd,

@@ -97,3 +97,30 @@ void boot_gdt(struct vm *vm)
 
 	memcpy(vm_guest_ptr(vm, GPA_GDT, sizeof(gdt)), gdt, sizeof(gdt));
 }
+
+/*
+ * vCPU 0 with flat segments from the boot GDT (code selector cs with
+ * attributes cs_attrib, data 0x18), the given control registers, and r.
+ */
+int boot_vcpu_flat(struct vm *vm, uint16_t cs, uint16_t cs_attrib, const struct boot_cr *cr,
+		   const struct nhv_regs *r)
+{
+	struct vcpu *v = &vm->vcpus[0];
+	struct nhv_sregs s;
+
+	if (vm->accel->get_sregs(v, &s))
+		return -1;
+	s.cs = (struct nhv_segment){ 0, 0xffffffff, cs, cs_attrib };
+	s.ds = s.es = s.fs = s.gs = s.ss = (struct nhv_segment){ 0, 0xffffffff, 0x18, 0xc93 };
+	s.tr = (struct nhv_segment){ 0, 0xffff, 0, 0x8b };
+	s.ldtr = (struct nhv_segment){ 0, 0xffff, 0, 0x82 };
+	s.gdt = (struct nhv_dtable){ GPA_GDT, BOOT_GDT_ENTRIES * 8 - 1, 0 };
+	s.idt = (struct nhv_dtable){ 0, cr->idt_limit, 0 };
+	s.cr0 = cr->cr0;
+	s.cr2 = 0;
+	s.cr3 = cr->cr3;
+	s.cr4 = cr->cr4;
+	s.efer = cr->efer;
+	s.xcr0 = 1;
+	return vm->accel->set_sregs(v, &s) || vm->accel->set_regs(v, r) ? -1 : 0;
+}

@@ -38,6 +38,14 @@ int load_multiboot(struct vm *vm, const struct blob *kernel, const char *kernel_
 #define BOOT_GDT_ENTRIES	4
 void boot_gdt(struct vm *vm);
 
+/* Control registers of the boot vCPU's first state. */
+struct boot_cr {
+	uint64_t cr0, cr3, cr4, efer;
+	uint32_t idt_limit;
+};
+int boot_vcpu_flat(struct vm *vm, uint16_t cs, uint16_t cs_attrib, const struct boot_cr *cr,
+		   const struct nhv_regs *r);
+
 /* The e820 map of this machine: n entries of {addr, size, type}. */
 struct e820 {
 	uint64_t addr, size;

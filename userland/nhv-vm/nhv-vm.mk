@@ -3,6 +3,11 @@ NHV_VM_SRC := $(sort $(wildcard userland/nhv-vm/*.c userland/nhv-vm/devices/*.c)
 $(eval $(call program,nhv-vm,$(NHV_VM_SRC),-lpthread))
 $(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c))
 $(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c userland/lib/vmx.c userland/lib/hexfmt.c))
+NHV_VM_LOADER := userland/nhv-vm/loader.c userland/nhv-vm/loader-bzimage.c userland/nhv-vm/loader-multiboot.c userland/nhv-vm/acpi.c userland/nhv-vm/mptable.c tests/nhv-vm/loadervm.c
+$(eval $(call unit_test,test-vm-loader,tests/nhv-vm/test-loader.c $(NHV_VM_LOADER)))
+$(B)/tests/test-vm-loader: tests/nhv-vm/loadervm.h
+$(eval $(call fuzzer,fuzz-vm-loader,tests/nhv-vm/fuzz-loader.c $(NHV_VM_LOADER)))
+$(B)/fuzz/fuzz-vm-loader: tests/nhv-vm/loadervm.h
 # The verbs' store, state and argument checks; the L2 exec report reader (CLI part).
 $(eval $(call unit_test,test-vm-store,tests/nhv-vm/test-store.c userland/nhv-vm/store.c userland/nhv-vm/args.c))
 $(eval $(call unit_test,test-vm-execproto,tests/nhv-vm/test-execproto.c userland/nhv-vm/execproto.c))

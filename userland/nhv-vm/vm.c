@@ -103,6 +103,25 @@ int vm_create_vcpus(struct vm *vm, char *why, size_t whylen)
 	return 0;
 }
 
+void vcpu_close_run(struct vcpu *v)
+{
+	if (v->run)
+		munmap(v->run, v->run_size);
+	if (v->fd >= 0)
+		close(v->fd);
+	v->run = NULL;
+	v->fd = -1;
+}
+
+void vm_close_fds(struct vm *vm)
+{
+	if (vm->vmfd >= 0)
+		close(vm->vmfd);
+	if (vm->sysfd >= 0)
+		close(vm->sysfd);
+	vm->vmfd = vm->sysfd = -1;
+}
+
 void vm_destroy_backend(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nvcpus; i++)

@@ -167,6 +167,9 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, const struct accel_ops *
 	    char *why, size_t whylen);
 int vm_create_vcpus(struct vm *vm, char *why, size_t whylen);
 void vm_destroy_backend(struct vm *vm);
+/* For the backends: unmap a vCPU's run structure and close its fd; close the VM's fds. */
+void vcpu_close_run(struct vcpu *v);
+void vm_close_fds(struct vm *vm);
 void vm_free(struct vm *vm);
 void vm_set_event(struct vm *vm, enum vm_event ev, int status, const char *reason);
 /* Stops a VM for a fault of the guest or the VMM: exit 125 with a line naming rip. */
