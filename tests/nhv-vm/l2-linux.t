@@ -59,13 +59,14 @@ printf "%s\n" "displayName = \"blk\"" "memsize = \"128\"" "nhv.kernel = \"/usr/l
  "nhv.initrd = \"/usr/lib/nhv/l2/initrd.img\"" "nhv.cmdline = \"console=ttyS0 quiet\"" \
  "nhv.disk0 = \"/tmp/blk.img\"" > /tmp/blk.vmx && nhv vm define /tmp/blk.vmx && nhv vm start blk' 120)
 st=$?
-# Waits until `nhv vm log blk` has N lines matching RE (up to S seconds).
+# Waits until `nhv vm log blk` has N lines matching RE (up to S seconds);
+# the loops run in a subshell: `exit` must not end the serial root shell.
 wait_log() {
-	vm_sh "for i in \$(seq $3); do [ \$(nhv vm log blk | tr -d '\\r' | grep -c '$1') -ge $2 ] && exit 0; sleep 1; done; exit 1" $(($3 + 30)) >/dev/null
+	vm_sh "(for i in \$(seq $3); do [ \$(nhv vm log blk | tr -d '\\r' | grep -c '$1') -ge $2 ] && exit 0; sleep 1; done; exit 1)" $(($3 + 30)) >/dev/null
 }
 # The shell on ttyS0 answers (it starts a moment after init).
 ready() {
-	vm_sh "for i in \$(seq 60); do nhv vm console blk --send 'echo RE\"ADY$1\"'; sleep 2; nhv vm log blk | tr -d '\\r' | grep -q '^READY$1\$' && exit 0; done; exit 1" 200 >/dev/null
+	vm_sh "(for i in \$(seq 60); do nhv vm console blk --send 'echo RE\"ADY$1\"'; sleep 2; nhv vm log blk | tr -d '\\r' | grep -q '^READY$1\$' && exit 0; done; exit 1)" 200 >/dev/null
 }
 wait_log '^nhv-l2: init' 1 400 && ready 1
 t $? 5 "a defined guest with a virtio-blk disk starts and gives a shell on its console"
