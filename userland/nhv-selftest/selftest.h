@@ -10,6 +10,8 @@ void test_random(int sysfd, int iterations);
 void test_tlb(int sysfd);
 void test_lapic(int sysfd);
 void test_string_io(int sysfd);
+void test_backdoor(int sysfd, int random_calls);
+double bench_backdoor(int sysfd, int n);
 
 /* protvm.c: flat 32-bit protected-mode guests with an IDT. */
 struct tvm;
