@@ -23,7 +23,9 @@
 #define BD_GDT		0x4c00
 #define BD_TSS		0x5000
 #define BD_USER_STACK	0x6000
-#define BD_KERNEL_STACK	0x7000
+#define BD_IDT		0x5800
+#define BD_HANDLERS	0x3800
+#define BD_MMIO		0xd0000000u
 #define ALL		(NHV_BACKDOOR_PORTS | NHV_BACKDOOR_USER | \
 			 NHV_BACKDOOR_HYPERCALL | NHV_BACKDOOR_PMC)
 
@@ -71,10 +73,14 @@ GUEST(g_bd_rdpmc_other, ".code32", "mov $0x12345, %ecx\n rdpmc\n cli\n hlt\n");
 GUEST(g_bd_vmcall32, ".code32", "vmcall\n cli\n hlt\n");
 GUEST(g_bd_vmmcall32, ".code32", "vmmcall\n cli\n hlt\n");
 
-/* Handlers: #GP reports its error code and EIP on 0x14, #UD its EIP on 0x15. */
+/*
+ * Handlers, run at the faulting code's own CPL (no stack switch, no TSS
+ * use): #GP writes its error code to BD_MMIO and EIP to BD_MMIO + 4, #UD
+ * its EIP to BD_MMIO + 0x10, as MMIO exits that work at any CPL.
+ */
 GUEST(g_bd_gp_isr, ".code32",
-	"pop %eax\n out %eax, $0x14\n pop %eax\n out %eax, $0x14\n cli\n hlt\n");
-GUEST(g_bd_ud_isr, ".code32", "pop %eax\n out %eax, $0x15\n cli\n hlt\n");
+	"pop %eax\n mov %eax, 0xd0000000\n pop %eax\n mov %eax, 0xd0000004\n 1: jmp 1b\n");
+GUEST(g_bd_ud_isr, ".code32", "pop %eax\n mov %eax, 0xd0000010\n 1: jmp 1b\n");
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -146,6 +152,16 @@ static void random_gprs(__u64 *g, uint16_t port)
 	for (i = 0; i < NHV_NR_GPRS; i++)
 		g[i] = rng();
 	g[NHV_RDX] = (g[NHV_RDX] & ~0xffffull) | port;
+}
+
+/* The next exit is the handler's MMIO write to ADDR; its value, or -1. */
+static int64_t mmio_report(struct tvm *vm, uint32_t addr)
+{
+	int x = tvm_run(vm);
+
+	if (x != NHV_EXIT_MMIO || vm->run->mmio.phys != addr || !vm->run->mmio.is_write)
+		return -1 - (x == NHV_EXIT_MMIO ? 0 : x);
+	return (uint32_t)vm->run->mmio.data;
 }
 
 static int long_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t flags)
@@ -230,8 +246,7 @@ static void test_hypercall(int sysfd, int vmx)
 		return;
 	handler(&vm, 0, 6, &g_bd_ud_isr);
 	set_backdoor(&vm, NHV_BACKDOOR_PORTS | NHV_BACKDOOR_USER | NHV_BACKDOOR_PMC);
-	ok = tvm_run(&vm) == NHV_EXIT_IO && vm.run->io.port == 0x15 &&
-	     vm.run->io.data == GUEST_CODE;
+	ok = mmio_report(&vm, BD_MMIO + 0x10) == GUEST_CODE;
 	tap_ok(ok, "%s without NHV_BACKDOOR_HYPERCALL raises #UD in the guest",
 	       vmx ? "VMCALL" : "VMMCALL");
 	tvm_destroy(&vm);
@@ -280,10 +295,25 @@ static void test_io_cpl0(int sysfd)
 	tvm_destroy(&vm);
 }
 
+/* IDT gates for #GP and #UD to the handlers, in code segment SEL. */
+static void bd_gates(struct tvm *vm, uint16_t sel)
+{
+	static const int vec[2] = { 13, 6 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		uint32_t at = BD_HANDLERS + i * 0x40;
+		uint64_t gate = (at & 0xffff) | ((uint64_t)sel << 16) |
+				(0xee00ull << 32) | ((uint64_t)(at >> 16) << 48);
+
+		memcpy(vm->mem + BD_IDT + vec[i] * 8, &gate, 8);
+	}
+}
+
 /*
- * A 32-bit VM that starts at CPL 3 with IOPL 0: ring-3 selectors, a TSS
- * without an I/O bitmap (every port denied) giving the ring-0 stack for
- * the #GP and #UD handlers.
+ * A 32-bit VM that starts at CPL 3 with IOPL 0: ring-3 selectors and a
+ * TSS without an I/O bitmap (every port denied).  Exceptions go to
+ * handlers of the same CPL (bd_gates), so none needs a stack switch.
  */
 static int user_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t flags)
 {
@@ -294,7 +324,6 @@ static int user_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t fl
 	};
 	struct nhv_sregs s;
 	struct nhv_regs r;
-	uint32_t esp0 = BD_KERNEL_STACK, ss0 = 0x10;
 	uint16_t iomap = 0x68;
 	int e;
 
@@ -302,15 +331,16 @@ static int user_vm(struct tvm *vm, int sysfd, const struct guest *g, uint32_t fl
 		return -1;
 	tvm_load(vm, BD_GDT, gdt, sizeof(gdt));
 	memset(vm->mem + BD_TSS, 0, 0x68);
-	memcpy(vm->mem + BD_TSS + 4, &esp0, 4);
-	memcpy(vm->mem + BD_TSS + 8, &ss0, 4);
 	memcpy(vm->mem + BD_TSS + 0x66, &iomap, 2);
-	handler(vm, 0, 13, &g_bd_gp_isr);
-	handler(vm, 1, 6, &g_bd_ud_isr);
+	tvm_load(vm, BD_HANDLERS, g_bd_gp_isr.start, GUEST_SIZE(g_bd_gp_isr));
+	tvm_load(vm, BD_HANDLERS + 0x40, g_bd_ud_isr.start, GUEST_SIZE(g_bd_ud_isr));
+	bd_gates(vm, 0x1b);
 	e = ioctl(vm->cpufd, NHV_GET_SREGS, &s) ? -errno : 0;
 	if (!e) {
 		s.gdt.base = BD_GDT;
 		s.gdt.limit = sizeof(gdt) - 1;
+		s.idt.base = BD_IDT;
+		s.idt.limit = 256 * 8 - 1;
 		s.cs.selector = 0x1b;
 		s.cs.attrib = 0xcfb;
 		s.ss.selector = s.ds.selector = s.es.selector = 0x23;
@@ -352,16 +382,17 @@ static void to_cpl0(struct tvm *vm)
 	s.ss.selector = s.ds.selector = s.es.selector = 0x10;
 	s.ss.attrib = s.ds.attrib = s.es.attrib = 0xc93;
 	ioctl(vm->cpufd, NHV_SET_SREGS, &s);
+	bd_gates(vm, 8);
 }
 
 /* The guest's #GP handler ran for the instruction at EIP with error code 0. */
 static int guest_gp(struct tvm *vm, uint32_t eip, const char *what)
 {
-	uint32_t err = ~0u, at = 0;
+	int64_t err = mmio_report(vm, BD_MMIO), at = err < 0 ? -1 : mmio_report(vm, BD_MMIO + 4);
 
-	if (out_to(vm, 0x14, &err) || out_to(vm, 0x14, &at) || err || at != eip) {
-		tap_diag("%s: expected the guest's #GP(0) at %#x, got error %#x at %#x",
-			 what, eip, err, at);
+	if (err || at != eip) {
+		tap_diag("%s: expected the guest's #GP(0) at %#x, got error %lld at %lld (exit %d)",
+			 what, eip, (long long)err, (long long)at, vm->run->exit_reason);
 		return 0;
 	}
 	return 1;
@@ -421,9 +452,9 @@ static int guest_fault(struct tvm *vm)
 {
 	int x = tvm_run(vm);
 
-	if (x == NHV_EXIT_IO && vm->run->io.port == 0x14)
+	if (x == NHV_EXIT_MMIO && vm->run->mmio.phys == BD_MMIO)
 		return 13;
-	if (x == NHV_EXIT_IO && vm->run->io.port == 0x15)
+	if (x == NHV_EXIT_MMIO && vm->run->mmio.phys == BD_MMIO + 0x10)
 		return 6;
 	return -x;
 }
