@@ -64,7 +64,7 @@ endef
 all: programs
 
 # Every part first, then the image, which packages what the parts built.
-include $(filter-out images/images.mk,$(sort $(wildcard */*.mk */*/*.mk)))
+include $(filter-out images/images.mk,$(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk)))
 include images/images.mk
 
 programs: $(PROGRAMS)

@@ -58,6 +58,26 @@ static bool nhv_leaf_has_subleaves(u32 leaf)
 	       leaf == 0x80000020;
 }
 
+/*
+ * CPUID.(EAX=0DH,ECX=0).EBX is the XSAVE area size for the XCR0 in effect
+ * (SDM vol. 2A CPUID): the guest's, not the host's that is loaded when
+ * nhv runs CPUID for it.  Standard format: the end of the highest
+ * enabled component, at least the legacy area and header (576 bytes).
+ */
+static u32 nhv_xsave_size(u64 xcr0)
+{
+	u32 size = 576, eax, ebx, ecx, edx;
+	int i;
+
+	for (i = 2; i < 63; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		size = max(size, eax + ebx);
+	}
+	return size;
+}
+
 void nhv_cpuid(struct nhv_vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 {
 	struct nhv_cpuid_table *t;
@@ -108,4 +128,6 @@ void nhv_cpuid(struct nhv_vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 		out[e->reg] = (out[e->reg] & e->and_mask) | e->or_mask;
 	}
 	rcu_read_unlock();
+	if (leaf == 0xd && subleaf == 0)
+		out[1] = nhv_xsave_size(v->xcr0);
 }

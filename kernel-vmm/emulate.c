@@ -46,10 +46,9 @@ static int gva_to_gpa(struct nhv_vcpu *v, u64 gva, u64 *gpa)
 		*gpa = (e32 & 0xfffff000) | (gva & 0xfff);
 		return 0;
 	}
-	if (cr4 & X86_CR4_LA57)
-		return -EFAULT;
 	if (efer & EFER_LMA) {
-		level = 4;
+		/* 5-level paging with CR4.LA57 (SDM vol. 3A 4.5). */
+		level = (cr4 & X86_CR4_LA57) ? 5 : 4;
 		table = cr3 & addr_mask;
 	} else {
 		r = nhv_read_guest_phys(v->vm, (cr3 & 0xffffffe0) +

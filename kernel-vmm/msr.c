@@ -49,7 +49,12 @@ int nhv_rdmsr(struct nhv_vcpu *v, u32 msr, u64 *val)
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_MCG_STATUS:
 	case MSR_IA32_MCG_CAP:
+	case MSR_MTRRcap:	/* no variable or fixed ranges, no WC (SDM 12.11.1) */
+	case MSR_K8_INT_PENDING_MSG:	/* AMD E400 C1E check: no C1E (BKDG fam 0Fh) */
 		*val = 0;
+		return 0;
+	case MSR_MTRRdefType:
+		*val = v->mtrr_def_type;
 		return 0;
 	default:
 		return nhv_ops->get_msr ? nhv_ops->get_msr(v, msr, val) : 1;
@@ -72,6 +77,13 @@ int nhv_wrmsr(struct nhv_vcpu *v, u32 msr, u64 val)
 		return 0;
 	case MSR_IA32_UCODE_REV:
 	case MSR_IA32_MCG_STATUS:
+		return 0;
+	case MSR_MTRRdefType:
+		/* Type in bits 7:0 (UC, WC, WT, WP, WB), FE bit 10, E bit 11 (SDM 12.11.2.1). */
+		if ((val & ~0xcffULL) || (val & 0xff) > 6 || (val & 0xff) == 2 ||
+		    (val & 0xff) == 3)
+			return 1;
+		v->mtrr_def_type = val;
 		return 0;
 	case MSR_IA32_APICBASE:
 	case MSR_IA32_TSC_DEADLINE:

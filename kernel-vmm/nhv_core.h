@@ -195,6 +195,7 @@ struct nhv_vcpu {
 	struct nhv_run *run;
 	struct nhv_regs regs;		/* cache: valid between runs */
 	u64 xcr0;
+	u64 mtrr_def_type;		/* IA32_MTRR_DEF_TYPE: all memory of this type */
 	u64 dr[4];
 	struct fpu_guest fpu;
 	/* Events user space injected; any thread may set them. */

@@ -417,6 +417,7 @@ long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id)
 	v->cpu = -1;
 	v->pending_mmio_reg = -1;
 	v->xcr0 = XFEATURE_MASK_FP;
+	v->mtrr_def_type = 0xc06;	/* enabled, fixed off, write-back */
 	mutex_init(&v->lock);
 	init_waitqueue_head(&v->wq);
 	/* Architectural reset state of RFLAGS and RDX (family/model/stepping). */

@@ -1,0 +1,100 @@
+#!/bin/sh
+# nhv-vm's VMM core in the appliance under QEMU TCG (AMD SVM + NPT), 2 vCPUs:
+# the multiboot test kernel reads fw_cfg and its module and its isa-debug-exit
+# status becomes nhv-vm's exit code, on nhv.ko and on KVM; hostile guests
+# (wild ports, wild MMIO, broken virtqueues) are ignored and logged with their
+# RIP, or stopped with exit 125 and one line naming the RIP (an MMIO
+# instruction nhv cannot decode, a triple fault, cli;hlt), a guest that never
+# halts ends at --timeout (124); a bad .vmx is refused with FILE:LINE (exit
+# 2); and L1's kernel log stays free of BUG:, Oops and WARNING.
+# The guests reach L1 on an extra disk holding a tar archive.
+. tests/lib/vm.sh
+
+B=${NHV_BUILD:-build}
+echo "1..14"
+if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/mbtest.elf" ] || [ ! -f "$B/tests/guests/hostile.elf" ]; then
+	echo "Bail out! needs $NHV_ISO and the test guests (make iso tests)"
+	exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-core.XXXXXX")
+trap 'rm -rf "$work"; vm__cleanup' EXIT
+mkdir "$work/d"
+cp "$B/tests/guests/mbtest.elf" "$B/tests/guests/hostile.elf" "$work/d/"
+echo "module-content-xyz" > "$work/d/mod.txt"
+printf 'memsize = "64"\nnumvcpus = "2"\nnhv.kernel = "mbtest.elf"\nnhv.initrd = "mod.txt"\n' > "$work/d/mb.vmx"
+printf 'memsize = "64"\nnhv.kernel = "hostile.elf"\n' > "$work/d/hostile.vmx"
+printf 'nhv.kernel = "mbtest.elf"\nmemsize = "lots"\n' > "$work/d/bad.vmx"
+tar cf "$work/guests.tar" -C "$work/d" .
+
+vm_start --shell --smp 2 --tcg-threads single --disk "$work/guests.tar"
+if vm_wait_for 'nhv: ready' 600; then
+	echo "ok 1 - the appliance boots under QEMU TCG with SVM"
+else
+	echo "not ok 1 - the appliance boots under QEMU TCG with SVM"
+	exit 1
+fi
+vm_sh 'PS1=""; PS2=""' 20 >/dev/null
+if vm_sh 'mkdir -p /tmp/g && cd /tmp/g && for d in /dev/sd?; do tar xf $d 2>/dev/null && break; done; test -f hostile.elf' 60 >/dev/null; then
+	echo "ok 2 - the test guests reached L1"
+else
+	echo "not ok 2 - the test guests reached L1"
+	exit 1
+fi
+
+# run NAME EXPECTED-STATUS REGEX COMMAND: the command's status and a line of its output.
+run() {
+	name=$1 want=$2 re=$3
+	shift 3
+	out=$(vm_sh "cd /tmp/g && $* 2>&1; echo status=\$?" 120)
+	st=$(printf '%s\n' "$out" | sed -n 's/^status=//p' | tail -n 1)
+	if [ "$st" = "$want" ] && printf '%s\n' "$out" | grep -Eq "$re"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name: exit ${st:-none}, expected $want and /$re/"
+		printf '%s\n' "$out" | tail -n 15 | sed 's/^/# /'
+	fi
+	n=$((n + 1))
+}
+
+n=3
+run "multiboot kernel on nhv.ko: fw_cfg (2 CPUs, 64 MiB) and its module, isa-debug-exit 0x12 -> exit 37" \
+	37 'mbtest: fw_cfg QEMU cpus=2 ram=64 MiB' 'nhv-vm boot --vmx mb.vmx --timeout 60'
+run "wild port reads and writes are ignored and logged with the RIP" \
+	133 'port 0x[0-9a-f]+ claimed by no device at rip=0x[0-9a-f]+' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=ports --timeout 60'
+run "wild MMIO (unclaimed, IOAPIC and LAPIC junk) is ignored and logged with the RIP" \
+	133 'MMIO (read|write) of 4 bytes at 0xe0000000 claimed by no device at rip=0x[0-9a-f]+' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=mmio --timeout 60'
+run "broken virtqueues (loop, rings outside RAM, bogus index and size) are refused and logged" \
+	133 'virtio-rng: .*(needs reset|outside|loop)' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=virtio --timeout 60'
+run "an MMIO instruction nhv cannot decode stops the VM with exit 125 naming the RIP" \
+	125 'nhv-vm: hostile stopped: MMIO instruction nhv cannot decode .* at rip=0x10[0-9a-f]+' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=insn --timeout 60'
+run "a triple fault stops the VM with exit 125 naming the RIP" \
+	125 'nhv-vm: hostile stopped: triple fault on vcpu 0 at rip=0x10[0-9a-f]+' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=triple --timeout 60'
+run "cli; hlt stops the VM with exit 125 naming the RIP" \
+	125 'nhv-vm: hostile stopped: HLT with interrupts disabled .* at rip=0x10[0-9a-f]+' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=halt --timeout 60'
+run "a guest that never halts is killed at --timeout with exit 124" \
+	124 'timeout of 3 s expired' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=spin --timeout 3'
+run "a bad .vmx is refused before any VM exists, naming FILE:LINE and the key (exit 2)" \
+	2 'bad.vmx:2: memsize: expected MiB' 'nhv-vm boot --vmx bad.vmx'
+run "the serial log gets the stop line too" \
+	0 'nhv-vm: hostile stopped: triple fault' \
+	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=triple --serial-log /tmp/g/s.log >/dev/null 2>&1; cat /tmp/g/s.log'
+
+out=$(vm_sh 'dmesg' 60)
+if printf '%s\n' "$out" | grep -Eq 'BUG:|Oops|WARNING: CPU|general protection'; then
+	echo "not ok $n - L1's kernel log is clean after the hostile guests"
+	printf '%s\n' "$out" | grep -E -A5 'BUG:|Oops|WARNING: CPU|general protection' | head -n 30 | sed 's/^/# /'
+else
+	echo "ok $n - L1's kernel log is clean after the hostile guests"
+fi
+n=$((n + 1))
+
+run "the same multiboot kernel on KVM (kvm_amd) exits 37 too" \
+	37 'mbtest: ok' 'rmmod nhv && modprobe kvm_amd && nhv-vm boot --vmx mb.vmx --accel kvm --timeout 60'

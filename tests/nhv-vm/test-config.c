@@ -1,0 +1,191 @@
+/*
+ * test-config.c - nhv-vm's .vmx config: defaults, every key, relative
+ * paths, --set, and hostile or wrong input naming FILE:LINE and the key.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "userland/lib/tap.h"
+#include "userland/nhv-vm/config.h"
+
+static char err[1024];
+
+static int parse(struct vm_config *c, const char *text, char *const *sets, size_t nsets)
+{
+	return vm_config_parse(c, "/vms/g/g.vmx", text, strlen(text), sets, nsets, err, sizeof(err));
+}
+
+/* The error for text: expect a failure whose message is exactly want. */
+static void bad(const char *text, const char *want, const char *name)
+{
+	struct vm_config c;
+	int r = parse(&c, text, NULL, 0);
+
+	tap_ok(r == -1, "%s: refused", name);
+	if (!tap_is_str(err, want, name))
+		tap_diag("input: %s", text);
+	if (r == 0)
+		vm_config_free(&c);
+}
+
+static void defaults(void)
+{
+	struct vm_config c;
+
+	tap_is_int(parse(&c, "nhv.kernel = \"vmlinuz\"\n", NULL, 0), 0, "minimal file parses");
+	tap_is_str(c.display_name, "g", "displayName defaults to the file name without .vmx");
+	tap_ok(c.memsize_mib == 256, "memsize defaults to 256");
+	tap_is_int((int)c.numvcpus, 1, "numvcpus defaults to 1");
+	tap_is_str(c.kernel, "/vms/g/vmlinuz", "relative kernel resolves against the .vmx folder");
+	tap_ok(!c.initrd && !c.cmdline && !c.uuid_bios && c.ndisks == 0, "optional keys unset");
+	tap_ok(c.accel == VM_ACCEL_AUTO && !c.autostart, "accel auto, no autostart");
+	vm_config_free(&c);
+}
+
+static void every_key(void)
+{
+	struct vm_config c;
+	const char *text =
+		".encoding = \"UTF-8\"\r\n"
+		"# a comment\n"
+		"\n"
+		"displayName = \"web |22one|22\"\n"
+		"MEMSIZE = \"512\"\n"
+		"numvcpus = \"4\"\n"
+		"uuid.bios = \"56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc\"\n"
+		"nhv.kernel = \"/boot/vmlinuz\"\n"
+		"nhv.initrd = \"initrd.gz\"\n"
+		"nhv.cmdline = \"console=ttyS0 quiet\"\n"
+		"nhv.disk0 = \"a.raw\"\n"
+		"nhv.disk1 = \"/data/b.raw\"\n"
+		"nhv.autostart = \"TRUE\"\n"
+		"nhv.accel = \"kvm\"";
+
+	tap_is_int(parse(&c, text, NULL, 0), 0, "every key parses");
+	tap_is_str(c.display_name, "web \"one\"", "displayName decoded from |22");
+	tap_ok(c.memsize_mib == 512, "memsize 512 (key case ignored)");
+	tap_is_int((int)c.numvcpus, 4, "numvcpus 4");
+	tap_is_str(c.uuid_bios, "56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc", "uuid.bios as written");
+	tap_is_str(c.kernel, "/boot/vmlinuz", "absolute kernel kept");
+	tap_is_str(c.initrd, "/vms/g/initrd.gz", "initrd resolved");
+	tap_is_str(c.cmdline, "console=ttyS0 quiet", "cmdline");
+	tap_is_int((int)c.ndisks, 2, "two disks");
+	tap_is_str(c.disks[0], "/vms/g/a.raw", "disk0 resolved");
+	tap_is_str(c.disks[1], "/data/b.raw", "disk1 absolute");
+	tap_ok(c.autostart == 1 && c.accel == VM_ACCEL_KVM, "autostart TRUE, accel kvm");
+	vm_config_free(&c);
+}
+
+static void sets(void)
+{
+	struct vm_config c;
+	char *s[] = { "memsize=1024", "nhv.cmdline=init=/bin/sh", "numvcpus=2" };
+	char *bad_key[] = { "memsize=64", "nhv.floppy=x" };
+	char *no_eq[] = { "memsize" };
+	char *value;
+
+	tap_is_int(parse(&c, "memsize = \"128\"\nnhv.kernel = \"k\"\n", s, 3), 0, "--set parses");
+	tap_ok(c.memsize_mib == 1024, "--set overrides the file");
+	tap_is_str(c.cmdline, "init=/bin/sh", "--set value may hold '='");
+	value = vmx_get(&c.vmx, "memsize");
+	tap_is_str(value, "1024", "--set is written into the vmx");
+	free(value);
+	vm_config_free(&c);
+
+	tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", bad_key, 2), -1, "--set unknown key refused");
+	tap_is_str(err, "--set: nhv.floppy: unknown key (expected displayName, memsize, numvcpus, "
+		   "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel)",
+		   "--set error names the key");
+	tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", no_eq, 1), -1, "--set without = refused");
+	tap_is_str(err, "--set: expected KEY=VALUE, got \"memsize\"", "--set without = message");
+}
+
+static void errors(void)
+{
+	bad("nhv.kernel = \"k\"\nmemsize = \"lots\"\n",
+	    "/vms/g/g.vmx:2: memsize: expected MiB as a multiple of 4 from 16 to 65536, got \"lots\"",
+	    "memsize not a number");
+	bad("nhv.kernel = \"k\"\nmemsize = \"6\"\n",
+	    "/vms/g/g.vmx:2: memsize: expected MiB as a multiple of 4 from 16 to 65536, got \"6\"",
+	    "memsize too small");
+	bad("nhv.kernel = \"k\"\nmemsize = \"18446744073709551620\"\n",
+	    "/vms/g/g.vmx:2: memsize: expected MiB as a multiple of 4 from 16 to 65536, got \"18446744073709551620\"",
+	    "memsize overflowing 64 bits");
+	bad("nhv.kernel = \"k\"\nmemsize = \"-256\"\n",
+	    "/vms/g/g.vmx:2: memsize: expected MiB as a multiple of 4 from 16 to 65536, got \"-256\"",
+	    "memsize negative");
+	bad("nhv.kernel = \"k\"\nmemsize = \"130\"\n",
+	    "/vms/g/g.vmx:2: memsize: expected MiB as a multiple of 4 from 16 to 65536, got \"130\"",
+	    "memsize not a multiple of 4");
+	bad("nhv.kernel = \"k\"\n\nnumvcpus = \"0\"\n",
+	    "/vms/g/g.vmx:3: numvcpus: expected a number of vCPUs from 1 to 16, got \"0\"",
+	    "numvcpus 0");
+	bad("nhv.kernel = \"k\"\nnumvcpus = \"17\"\n",
+	    "/vms/g/g.vmx:2: numvcpus: expected a number of vCPUs from 1 to 16, got \"17\"",
+	    "numvcpus too many");
+	bad("nhv.kernel = \"k\"\nethernet0.present = \"TRUE\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.present: unknown key (expected displayName, memsize, numvcpus, "
+	    "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel)",
+	    "unknown key");
+	bad("nhv.kernel = \"k\"\nthis is not a pair\n",
+	    "/vms/g/g.vmx:2: expected `key = \"value\"` or a # comment", "garbage line");
+	bad("nhv.kernel = \"k\"\nmemsize = \"64\"\nMemSize = \"128\"\n",
+	    "/vms/g/g.vmx:3: MemSize: expected once, already set at line 2", "repeated key");
+	bad("memsize = \"64\"\n",
+	    "/vms/g/g.vmx: nhv.kernel: missing (expected the path of a bzImage or multiboot kernel)",
+	    "kernel missing");
+	bad("nhv.kernel = \"\"\n", "/vms/g/g.vmx:1: nhv.kernel: expected a file path, got an empty value",
+	    "kernel empty");
+	bad("nhv.kernel = \"a|0Ab\"\n",
+	    "/vms/g/g.vmx:1: nhv.kernel: expected a file path, got control character 0x0a",
+	    "kernel path with a newline");
+	bad("nhv.kernel = \"a|00b\"\n", "/vms/g/g.vmx:1: nhv.kernel: expected text, found the escape |00",
+	    "value with |00");
+	bad("nhv.kernel = \"k\"\nnhv.disk1 = \"b\"\n",
+	    "/vms/g/g.vmx: nhv.disk0: missing (expected disks numbered from nhv.disk0 without gaps)",
+	    "disk gap");
+	bad("nhv.kernel = \"k\"\nnhv.disk8 = \"b\"\n",
+	    "/vms/g/g.vmx:2: nhv.disk8: expected nhv.disk0 to nhv.disk7", "disk index too big");
+	bad("nhv.kernel = \"k\"\nnhv.disk01 = \"b\"\n",
+	    "/vms/g/g.vmx:2: nhv.disk01: expected nhv.disk0 to nhv.disk7", "disk index with leading zero");
+	bad("nhv.kernel = \"k\"\nnhv.autostart = \"maybe\"\n",
+	    "/vms/g/g.vmx:2: nhv.autostart: expected TRUE or FALSE, got \"maybe\"", "autostart");
+	bad("nhv.kernel = \"k\"\nnhv.accel = \"tcg\"\n",
+	    "/vms/g/g.vmx:2: nhv.accel: expected auto, nhv or kvm, got \"tcg\"", "accel");
+	bad("nhv.kernel = \"k\"\nuuid.bios = \"56 4d zz\"\n",
+	    "/vms/g/g.vmx:2: uuid.bios: expected 16 hex bytes like \"56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc\", got \"56 4d zz\"",
+	    "uuid.bios");
+	bad("nhv.kernel = \"k\"\ndisplayName = \"\"\n",
+	    "/vms/g/g.vmx:2: displayName: expected a non-empty name", "empty displayName");
+	bad("nhv.kernel = \"k\"\nnhv.cmdline = \"a|09b\"\n",
+	    "/vms/g/g.vmx:2: nhv.cmdline: expected printable text, got control character 0x09",
+	    "cmdline with a tab");
+	{
+		static const char text[] = "nhv.kernel = \"k\"\nmem\0size = \"64\"\n";
+		struct vm_config c;
+
+		tap_is_int(vm_config_parse(&c, "/vms/g/g.vmx", text, sizeof(text) - 1, NULL, 0, err,
+					   sizeof(err)), -1, "NUL byte refused");
+		tap_is_str(err, "/vms/g/g.vmx:2: expected text, found a NUL byte", "NUL byte message");
+	}
+}
+
+static void files(void)
+{
+	struct vm_config c;
+
+	tap_is_int(vm_config_load(&c, "/nonexistent/x.vmx", NULL, 0, err, sizeof(err)), -1,
+		   "missing file refused");
+	tap_is_str(err, "/nonexistent/x.vmx: cannot open: No such file or directory", "missing file message");
+	tap_is_int(vm_config_load(&c, "/", NULL, 0, err, sizeof(err)), -1, "folder refused");
+	tap_ok(strstr(err, "expected a regular file") != NULL, "folder message: %s", err);
+}
+
+int main(void)
+{
+	defaults();
+	every_key();
+	sets();
+	errors();
+	files();
+	return tap_done();
+}

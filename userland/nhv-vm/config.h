@@ -1,0 +1,50 @@
+/*
+ * config.h - a guest's .vmx file read into struct vm_config (ARCHITECTURE.md
+ * "Guest config", docs/vm-config.md).  Every known key is checked; unknown
+ * keys, repeated keys, lines that are not `key = "value"` and bad values are
+ * errors "FILE:LINE: key: what was expected".
+ */
+#ifndef NHV_VM_CONFIG_H
+#define NHV_VM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "userland/lib/vmx.h"
+
+#define VM_MAX_DISKS		8
+#define VM_MAX_VCPUS		16	/* MADT/MP table and APIC ids stay simple */
+#define VM_MIN_MEMSIZE_MIB	16
+#define VM_MAX_MEMSIZE_MIB	65536
+#define VM_DEFAULT_MEMSIZE_MIB	256
+
+enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_NHV, VM_ACCEL_KVM };
+
+struct vm_config {
+	char *path;		/* the .vmx file (absolute) */
+	char *display_name;	/* displayName; default: the file's base name without .vmx */
+	uint64_t memsize_mib;	/* memsize; default 256 */
+	unsigned int numvcpus;	/* numvcpus; default 1 */
+	char *uuid_bios;	/* uuid.bios as written, or NULL */
+	char *kernel, *initrd, *cmdline;	/* nhv.kernel (required), nhv.initrd, nhv.cmdline */
+	char *disks[VM_MAX_DISKS];
+	unsigned int ndisks;	/* nhv.disk0..N, raw files */
+	int autostart;		/* nhv.autostart */
+	enum vm_accel accel;	/* nhv.accel */
+	struct vmx vmx;		/* the whole file, --set values applied */
+};
+
+/*
+ * Reads path and applies sets ("key=value" strings, later ones win over
+ * the file).  0, or -1 with err = "FILE:LINE: key: why" (the location of a
+ * --set is "--set"); c is then empty (nothing to free).
+ */
+int vm_config_load(struct vm_config *c, const char *path, char *const *sets, size_t nsets,
+		   char *err, size_t errlen);
+/* The same from a buffer already in memory; path is used for messages and relative paths. */
+int vm_config_parse(struct vm_config *c, const char *path, const char *buf, size_t len,
+		    char *const *sets, size_t nsets, char *err, size_t errlen);
+void vm_config_free(struct vm_config *c);
+
+const char *vm_accel_name(enum vm_accel a);
+
+#endif

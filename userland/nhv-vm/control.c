@@ -1,0 +1,282 @@
+/*
+ * control.c - the control socket's server: a unix stream socket; a client
+ * sends one line and gets one line back, then the connection closes:
+ *   status   -> a JSON object (name, state, accel, vcpus, memsize_mib,
+ *               uptime_s, resets, pid, exits by reason)
+ *   powerbtn -> ok (ACPI power button)     reset -> ok
+ *   kill     -> ok, then nhv-vm exits 137
+ *   console  -> ok, then a raw byte stream both ways (guest serial output
+ *               from now on to the client, client bytes to the UART)
+ * Runs in the main thread's poll loop; console clients are non-blocking,
+ * so a slow client loses output rather than stalling a vCPU.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include "userland/nhv-vm/control.h"
+
+#define LINE_MAX_BYTES	128
+
+struct client {
+	int fd;
+	int console;
+	char line[LINE_MAX_BYTES];
+	size_t len;
+};
+
+struct control {
+	struct vm *vm;
+	int lfd;
+	char *path;
+	struct client cl[CONTROL_MAX_CLIENTS];
+};
+
+struct control *control_open(struct vm *vm, const char *path, char *why, size_t whylen)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct control *c;
+	mode_t old;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		snprintf(why, whylen, "%s: socket path longer than %zu bytes", path,
+			 sizeof(a.sun_path) - 1);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->path = strdup(path))) {
+		free(c);
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	c->vm = vm;
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		c->cl[i].fd = -1;
+	strcpy(a.sun_path, path);
+	c->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	unlink(path);
+	old = umask(0077);
+	if (c->lfd < 0 || bind(c->lfd, (struct sockaddr *)&a, sizeof(a)) || listen(c->lfd, 8)) {
+		snprintf(why, whylen, "%s: control socket: %s", path, strerror(errno));
+		umask(old);
+		if (c->lfd >= 0)
+			close(c->lfd);
+		free(c->path);
+		free(c);
+		return NULL;
+	}
+	umask(old);
+	return c;
+}
+
+nfds_t control_pollfds(struct control *c, struct pollfd *p)
+{
+	nfds_t n = 0;
+
+	if (!c)
+		return 0;
+	p[n++] = (struct pollfd){ .fd = c->lfd, .events = POLLIN };
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		p[n++] = (struct pollfd){ .fd = c->cl[i].fd, .events = POLLIN };
+	return n;
+}
+
+static void drop(struct control *c, struct client *cl)
+{
+	if (cl->console)
+		vm_remove_console_out(c->vm, cl->fd);
+	close(cl->fd);
+	cl->fd = -1;
+	cl->console = 0;
+	cl->len = 0;
+}
+
+static void reply(struct client *cl, const char *s)
+{
+	size_t n = strlen(s), done = 0;
+
+	while (done < n) {
+		ssize_t w = write(cl->fd, s + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, 1000) <= 0)
+				return;
+			continue;
+		}
+		if (w <= 0)
+			return;
+		done += (size_t)w;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* JSON string body: the name is the user's, so quote what JSON needs. */
+static void json_str(char *out, size_t len, const char *s)
+{
+	size_t j = 0;
+
+	for (; *s && j + 7 < len; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			j += (size_t)snprintf(out + j, len - j, "\\%c", ch);
+		else if (ch < 0x20)
+			j += (size_t)snprintf(out + j, len - j, "\\u%04x", ch);
+		else
+			out[j++] = (char)ch;
+	}
+	out[j] = '\0';
+}
+
+static void status(struct control *c, struct client *cl)
+{
+	static const char *const names[VX_NR] = {
+		"io", "mmio", "hlt", "shutdown", "fail_entry", "internal", "intr", "ipi", "other",
+	};
+	struct vm *vm = c->vm;
+	uint64_t sum[VX_NR] = { 0 }, hw = 0;
+	char name[256], buf[2048];
+	int n;
+
+	for (unsigned int i = 0; i < vm->nvcpus; i++) {
+		for (int r = 0; r < VX_NR; r++)
+			sum[r] += vm->vcpus[i].exits[r];
+		hw += vm->accel->exits(&vm->vcpus[i]);
+	}
+	json_str(name, sizeof(name), vm->name);
+	n = snprintf(buf, sizeof(buf),
+		     "{\"name\":\"%s\",\"state\":\"running\",\"accel\":\"%s\",\"vcpus\":%u,"
+		     "\"memsize_mib\":%" PRIu64 ",\"uptime_s\":%.3f,\"resets\":%u,\"pid\":%d,"
+		     "\"exits\":{\"total\":%" PRIu64, name, vm->accel->name, vm->nvcpus,
+		     vm->cfg->memsize_mib, now_s() - vm->started, vm->resets, (int)getpid(), hw);
+	for (int r = 0; r < VX_NR && n < (int)sizeof(buf) - 64; r++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ",\"%s\":%" PRIu64, names[r], sum[r]);
+	snprintf(buf + n, sizeof(buf) - (size_t)n, "}}\n");
+	reply(cl, buf);
+}
+
+/* 1 when the connection stays open (console). */
+static int command(struct control *c, struct client *cl, const char *line)
+{
+	char msg[LINE_MAX_BYTES + 128];
+
+	if (!strcmp(line, "status")) {
+		status(c, cl);
+	} else if (!strcmp(line, "powerbtn")) {
+		vm_press_power_button(c->vm);
+		reply(cl, "ok\n");
+	} else if (!strcmp(line, "reset")) {
+		vm_request_reset(c->vm);
+		reply(cl, "ok\n");
+	} else if (!strcmp(line, "kill")) {
+		reply(cl, "ok\n");
+		vm_set_event(c->vm, VM_EV_KILL, 137, "killed through the control socket");
+	} else if (!strcmp(line, "console")) {
+		reply(cl, "ok\n");
+		if (vm_add_console_out(c->vm, cl->fd, 1) == 0) {
+			cl->console = 1;
+			return 1;
+		}
+	} else {
+		snprintf(msg, sizeof(msg), "error: unknown command \"%s\" (expected status, powerbtn, "
+			 "reset, kill, console)\n", line);
+		reply(cl, msg);
+	}
+	return 0;
+}
+
+static void client_input(struct control *c, struct client *cl)
+{
+	char buf[512];
+	ssize_t n = read(cl->fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		drop(c, cl);
+		return;
+	}
+	if (cl->console) {
+		vm_console_input(c->vm, (const uint8_t *)buf, (size_t)n);
+		return;
+	}
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			cl->line[cl->len] = '\0';
+			if (cl->len && cl->line[cl->len - 1] == '\r')
+				cl->line[cl->len - 1] = '\0';
+			if (!command(c, cl, cl->line)) {
+				drop(c, cl);
+				return;
+			}
+			/* Bytes after "console\n" are already console input. */
+			if (i + 1 < n)
+				vm_console_input(c->vm, (const uint8_t *)buf + i + 1, (size_t)(n - i - 1));
+			return;
+		}
+		if (cl->len + 1 >= sizeof(cl->line)) {
+			reply(cl, "error: command line too long\n");
+			drop(c, cl);
+			return;
+		}
+		cl->line[cl->len++] = buf[i];
+	}
+}
+
+void control_handle(struct control *c, const struct pollfd *p, nfds_t n)
+{
+	if (!c || n < 1 + CONTROL_MAX_CLIENTS)
+		return;
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		if (c->cl[i].fd >= 0 && p[1 + i].fd == c->cl[i].fd &&
+		    (p[1 + i].revents & (POLLIN | POLLHUP | POLLERR)))
+			client_input(c, &c->cl[i]);
+	if (p[0].revents & POLLIN) {
+		int fd = accept4(c->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		int i;
+
+		if (fd < 0)
+			return;
+		for (i = 0; i < CONTROL_MAX_CLIENTS && c->cl[i].fd >= 0; i++)
+			;
+		if (i == CONTROL_MAX_CLIENTS) {
+			struct client tmp = { .fd = fd };
+
+			reply(&tmp, "error: too many clients\n");
+			close(fd);
+			return;
+		}
+		c->cl[i] = (struct client){ .fd = fd };
+	}
+}
+
+void control_close(struct control *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < CONTROL_MAX_CLIENTS; i++)
+		if (c->cl[i].fd >= 0)
+			drop(c, &c->cl[i]);
+	close(c->lfd);
+	unlink(c->path);
+	free(c->path);
+	free(c);
+}

@@ -1,0 +1,40 @@
+/*
+ * main.c - nhv-vm VERB [ARGS...]: the L2 virtual machine monitor of nhv
+ * (`nhv vm VERB` runs it).  One verb per builtin-*.c file.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "userland/nhv-vm/builtins.h"
+
+static const struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} verbs[] = {
+	{ "boot", cmd_boot, "run one VM in the foreground from a .vmx file" },
+	{ "check", cmd_check, "parse a .vmx file and print the guest's configuration" },
+};
+
+static int usage(FILE *f)
+{
+	fputs("usage: nhv-vm VERB [ARGS...]\n", f);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
+	return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "nhv-vm: unknown verb \"%s\" (expected one of:", argv[1]);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(stderr, " %s", verbs[i].name);
+	fputs(")\n", stderr);
+	return 2;
+}
