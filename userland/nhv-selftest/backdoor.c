@@ -590,48 +590,34 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* N round trips of VMCALL/VMMCALL; seconds, or -1. */
-double bench_backdoor(int sysfd, int n)
+/* Seconds for guest G's N-round-trip loop, exits of kind EXIT until HLT; or -1. */
+static double bench_loop(int sysfd, const struct guest *g, uint32_t flags, int exit, int n)
 {
-	int vmx = vendor(sysfd) == NHV_VENDOR_VMX;
 	struct nhv_regs r;
 	struct tvm vm;
 	double t;
 	int x;
 
-	if (long_vm(&vm, sysfd, vmx ? &g_bd_bench_vmcall : &g_bd_bench_vmmcall,
-		    NHV_BACKDOOR_HYPERCALL))
+	if (long_vm(&vm, sysfd, g, flags))
 		return -1;
 	tvm_get_regs(&vm, &r);
 	r.gpr[NHV_RCX] = n;
 	tvm_set_regs(&vm, &r);
 	t = now();
-	while ((x = tvm_run(&vm)) == NHV_EXIT_BACKDOOR)
+	while ((x = tvm_run(&vm)) == exit)
 		;
 	t = now() - t;
 	tvm_destroy(&vm);
 	return x == NHV_EXIT_HLT ? t : -1;
 }
 
-/* The same loop with OUT to a user-space port. */
-static double bench_io(int sysfd, int n)
+/* N round trips of VMCALL/VMMCALL; seconds, or -1. */
+double bench_backdoor(int sysfd, int n)
 {
-	struct nhv_regs r;
-	struct tvm vm;
-	double t;
-	int x;
+	int vmx = vendor(sysfd) == NHV_VENDOR_VMX;
 
-	if (long_vm(&vm, sysfd, &g_bench_io, 0))
-		return -1;
-	tvm_get_regs(&vm, &r);
-	r.gpr[NHV_RCX] = n;
-	tvm_set_regs(&vm, &r);
-	t = now();
-	while ((x = tvm_run(&vm)) == NHV_EXIT_IO)
-		;
-	t = now() - t;
-	tvm_destroy(&vm);
-	return x == NHV_EXIT_HLT ? t : -1;
+	return bench_loop(sysfd, vmx ? &g_bd_bench_vmcall : &g_bd_bench_vmmcall,
+			  NHV_BACKDOOR_HYPERCALL, NHV_EXIT_BACKDOOR, n);
 }
 
 void test_backdoor(int sysfd, int random_calls)
@@ -646,7 +632,7 @@ void test_backdoor(int sysfd, int random_calls)
 	test_pmc(sysfd);
 	test_random_regs(sysfd, vmx, random_calls);
 	tb = bench_backdoor(sysfd, n);
-	ti = bench_io(sysfd, n);
+	ti = bench_loop(sysfd, &g_bench_io, 0, NHV_EXIT_IO, n);
 	tap_ok(tb > 0 && ti > 0, "%d backdoor round trips and %d I/O exits ran", n, n);
 	if (tb > 0 && ti > 0)
 		tap_diag("bench: backdoor round trip %.2f us, I/O exit %.2f us (ratio %.2f)",
