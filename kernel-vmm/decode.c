@@ -2,7 +2,7 @@
 /*
  * decode.c - decoders for guest-controlled instruction bytes (see decode.h).
  * Opcode and prefix facts: SDM vol. 2A chapter 2 (prefixes, REX, ModRM/SIB)
- * and the MOV, MOVZX, MOVSX, INS and OUTS pages.  Nothing here reads past
+ * and the MOV, MOVZX, MOVSX, INS, OUTS, IN, OUT and RDPMC pages.  Nothing here reads past
  * NHV_INSN_BUF bytes, whatever the input.
  */
 #ifdef __KERNEL__
@@ -142,4 +142,48 @@ int nhv_decode_string(const u8 *insn, int avail, bool long64, bool db,
 	d->opcode = insn[i];
 	d->mask = addr == 8 ? ~0ULL : addr == 4 ? 0xffffffffULL : 0xffffULL;
 	return 0;
+}
+
+/*
+ * IN eAX,DX (EC, ED), OUT DX,eAX (EE, EF) and RDPMC (0F 33) after any
+ * legacy prefixes and, in 64-bit mode, REX: the instructions whose #GP
+ * the backdoor turns into the access it was.  LOCK makes all of them #UD,
+ * which comes before the #GP, so it is refused here.  Operand size is
+ * 16 or 32 bits (66 toggles; REX.W does not widen IN/OUT).
+ */
+int nhv_decode_trapped(const u8 *insn, int avail, bool long64, bool db,
+		       struct nhv_trap_insn *d)
+{
+	int i, opsize = long64 || db ? 4 : 2;
+	u8 b;
+
+	memset(d, 0, sizeof(*d));
+	if (avail > NHV_INSN_MAX)
+		avail = NHV_INSN_MAX;
+	for (i = 0; i < avail; i++) {
+		b = insn[i];
+		if (b == 0x66)
+			opsize = long64 || db ? 2 : 4;
+		else if (b == 0xf0)
+			return -1;
+		else if (b != 0x67 && b != 0xf2 && b != 0xf3 && b != 0x26 &&
+			 b != 0x2e && b != 0x36 && b != 0x3e && b != 0x64 &&
+			 b != 0x65 && !(long64 && (b & 0xf0) == 0x40))
+			break;
+	}
+	if (i >= avail)
+		return -1;
+	b = insn[i];
+	if (b >= 0xec && b <= 0xef) {
+		d->op = b <= 0xed ? NHV_TRAP_IN : NHV_TRAP_OUT;
+		d->size = (b & 1) ? opsize : 1;
+		d->length = i + 1;
+		return 0;
+	}
+	if (b == 0x0f && i + 1 < avail && insn[i + 1] == 0x33) {
+		d->op = NHV_TRAP_RDPMC;
+		d->length = i + 2;
+		return 0;
+	}
+	return -1;
 }

@@ -53,4 +53,17 @@ struct nhv_string_insn {
 int nhv_decode_string(const u8 *insn, int avail, bool long64, bool db,
 		      struct nhv_string_insn *d);
 
+/* An instruction whose #GP nhv may emulate (backdoor.c). */
+enum { NHV_TRAP_IN, NHV_TRAP_OUT, NHV_TRAP_RDPMC };
+
+struct nhv_trap_insn {
+	int length;		/* bytes of the instruction */
+	int op;			/* NHV_TRAP_* */
+	int size;		/* IN/OUT: 1, 2 or 4 bytes */
+};
+
+/* 0, or -1 if the bytes are not IN/OUT with the port in DX, or RDPMC. */
+int nhv_decode_trapped(const u8 *insn, int avail, bool long64, bool db,
+		       struct nhv_trap_insn *d);
+
 #endif /* NHV_DECODE_H */

@@ -3,7 +3,8 @@
  * exits.c - what nhv does with each exit, for both backends.  In-kernel:
  * CPUID (policy), HLT (sleep), MSRs (allow-list, else #GP), XSETBV,
  * INVD/WBINVD, #UD for the virtualization instructions.  To user space:
- * chosen I/O ports, MMIO, shutdown, failed entry, anything unexpected.
+ * chosen I/O ports, MMIO, backdoor calls (backdoor.c), shutdown, failed
+ * entry, anything unexpected.
  * Returns 0 to enter the guest again, 1 to return to user space.
  */
 #define pr_fmt(fmt) "nhv: " fmt
@@ -76,6 +77,8 @@ static int handle_io(struct nhv_vcpu *v, struct nhv_exit *e)
 	bool to_user = test_bit(e->port, v->vm->io_exits);
 	u64 *rax = &v->regs.gpr[NHV_RAX];
 
+	if (nhv_backdoor_port(v, e))
+		return nhv_backdoor_io(v, e);
 	if (e->io_string)
 		return nhv_string_io(v, e);
 	skip(v, e, 1);
@@ -190,6 +193,12 @@ int nhv_handle_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 	case NHV_X_SHUTDOWN:
 		run->exit_reason = NHV_EXIT_SHUTDOWN;
 		return 1;
+	case NHV_X_GP:
+		return nhv_backdoor_gp(v, e);
+	case NHV_X_RDPMC:
+		return nhv_backdoor_rdpmc(v, e);
+	case NHV_X_HYPERCALL:
+		return nhv_backdoor_hypercall(v, e);
 	case NHV_X_FAIL_ENTRY:
 		run->exit_reason = NHV_EXIT_FAIL_ENTRY;
 		run->fail_entry.hardware_reason = e->hw_code;

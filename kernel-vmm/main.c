@@ -203,7 +203,7 @@ static long nhv_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		caps.run_size = PAGE_SIZE;
 		caps.max_guest_phys = NHV_MAX_GUEST_PHYS;
 		nhv_ops->caps(&caps);
-		caps.flags |= NHV_CAP_LAPIC;
+		caps.flags |= NHV_CAP_LAPIC | NHV_CAP_BACKDOOR;
 		if (copy_to_user((void __user *)arg, &caps, sizeof(caps)))
 			return -EFAULT;
 		return 0;

@@ -50,6 +50,9 @@ enum nhv_exit_kind {
 	NHV_X_IRQ_WINDOW,
 	NHV_X_IRET,
 	NHV_X_FAIL_ENTRY,
+	NHV_X_GP,		/* intercepted #GP (backdoor): error in error */
+	NHV_X_RDPMC,		/* intercepted RDPMC (pseudo counters) */
+	NHV_X_HYPERCALL,	/* VMCALL or VMMCALL; #UD unless the backdoor wants it */
 	NHV_X_UNHANDLED,
 };
 
@@ -123,6 +126,9 @@ struct nhv_ops {
 	bool (*interruptible)(struct nhv_vcpu *v);
 	bool (*nmi_allowed)(struct nhv_vcpu *v);
 	bool (*event_queued)(struct nhv_vcpu *v);
+	/* Remove the event queued for the next entry; false if none. */
+	bool (*take_event)(struct nhv_vcpu *v, struct nhv_event *ev);
+	u8 (*get_cpl)(struct nhv_vcpu *v);
 	void (*queue_event)(struct nhv_vcpu *v, const struct nhv_event *ev);
 	void (*irq_window)(struct nhv_vcpu *v, bool enable);
 	void (*iret_exit)(struct nhv_vcpu *v, bool enable);
@@ -160,6 +166,7 @@ struct nhv_vm {
 	unsigned long nr_pt_pages;
 	struct nhv_cpuid_table __rcu *cpuid;
 	unsigned long *io_exits;	/* 65536 bits */
+	u32 backdoor;			/* NHV_BACKDOOR_*, read at each entry */
 	DECLARE_BITMAP(vcpu_ids, NHV_MAX_VCPUS);
 	u32 asid;
 	void *backend;
@@ -206,6 +213,8 @@ struct nhv_vcpu {
 	u8 pending_mmio_byte_rex;	/* 8-bit register: 1 legacy, 2 with REX */
 	u8 pending_mmio_src_len;
 	bool pending_ins;		/* INS: store the IN data at pending_ins_lin */
+	bool pending_backdoor;		/* registers come back in run->backdoor */
+	u64 pending_backdoor_rip;	/* the call's instruction, for run->backdoor.fault */
 	u64 pending_ins_lin;
 	struct nhv_event exc;		/* exception to raise at next entry */
 	struct nhv_lapic lapic;
@@ -265,6 +274,15 @@ int nhv_fetch_insn(struct nhv_vcpu *v, const struct nhv_segment *cs, u64 efer,
 /* stringio.c */
 int nhv_string_io(struct nhv_vcpu *v, struct nhv_exit *e);
 void nhv_complete_string_in(struct nhv_vcpu *v);
+
+/* backdoor.c */
+int nhv_set_backdoor(struct nhv_vm *vm, const void __user *up);
+bool nhv_backdoor_port(struct nhv_vcpu *v, struct nhv_exit *e);
+int nhv_backdoor_io(struct nhv_vcpu *v, struct nhv_exit *e);
+int nhv_backdoor_hypercall(struct nhv_vcpu *v, struct nhv_exit *e);
+int nhv_backdoor_gp(struct nhv_vcpu *v, struct nhv_exit *e);
+int nhv_backdoor_rdpmc(struct nhv_vcpu *v, struct nhv_exit *e);
+int nhv_backdoor_complete(struct nhv_vcpu *v);
 
 /* lapic.c */
 void nhv_lapic_init(struct nhv_vcpu *v);

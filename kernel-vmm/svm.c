@@ -234,6 +234,46 @@ static bool svm_event_queued(struct nhv_vcpu *v)
 	return vmcb_of(v)->c.event_inj & EVENT_VALID;
 }
 
+static bool svm_take_event(struct nhv_vcpu *v, struct nhv_event *ev)
+{
+	struct vmcb *vmcb = vmcb_of(v);
+	u64 e = vmcb->c.event_inj;
+
+	if (!(e & EVENT_VALID))
+		return false;
+	vmcb->c.event_inj = 0;
+	ev->valid = true;
+	ev->vector = e & 0xff;
+	ev->type = (e >> 8) & 7;
+	ev->has_error = e & EVENT_ERR_VALID;
+	ev->error = e >> 32;
+	return true;
+}
+
+static u8 svm_get_cpl(struct nhv_vcpu *v)
+{
+	return vmcb_of(v)->s.cpl;
+}
+
+/*
+ * The backdoor's intercepts follow the VM's setting at each entry: #GP
+ * for CPL 3 port access and the pseudo counters, RDPMC for the latter
+ * (15.9 instruction intercepts, 15.12 exception intercepts).
+ */
+static void svm_backdoor_intercepts(struct nhv_vcpu *v, struct vmcb *vmcb)
+{
+	u32 flags = READ_ONCE(v->vm->backdoor);
+
+	if (flags & (NHV_BACKDOOR_USER | NHV_BACKDOOR_PMC))
+		vmcb->c.intercept_exc |= BIT(X86_TRAP_GP);
+	else
+		vmcb->c.intercept_exc &= ~BIT(X86_TRAP_GP);
+	if (flags & NHV_BACKDOOR_PMC)
+		vmcb->c.intercept_misc1 |= MISC1_RDPMC;
+	else
+		vmcb->c.intercept_misc1 &= ~MISC1_RDPMC;
+}
+
 /* 15.20: EVENTINJ. */
 static void svm_queue_event(struct nhv_vcpu *v, const struct nhv_event *ev)
 {
@@ -300,6 +340,19 @@ static void svm_decode_exit(struct nhv_vcpu *v, struct vmcb *vmcb,
 		e->vector = X86_TRAP_AC;
 		e->has_error = true;
 		e->error = e->info1;
+		break;
+	case EXIT_EXCP_GP:
+		e->kind = NHV_X_GP;
+		e->vector = X86_TRAP_GP;
+		e->has_error = true;
+		e->error = e->info1;
+		e->next_rip = 0;
+		break;
+	case EXIT_RDPMC:
+		e->kind = NHV_X_RDPMC;
+		break;
+	case EXIT_VMMCALL:
+		e->kind = NHV_X_HYPERCALL;
 		break;
 	case EXIT_VINTR:
 		e->kind = NHV_X_IRQ_WINDOW;
@@ -370,6 +423,7 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 	vmcb->s.rsp = v->regs.gpr[NHV_RSP];
 	vmcb->s.rip = v->regs.rip;
 	vmcb->s.rflags = v->regs.rflags;
+	svm_backdoor_intercepts(v, vmcb);
 
 	/*
 	 * One ASID per VM, so stale translations can come from another vCPU
@@ -559,6 +613,8 @@ static struct nhv_ops svm_ops = {
 	.interruptible = svm_interruptible,
 	.nmi_allowed = svm_nmi_allowed,
 	.event_queued = svm_event_queued,
+	.take_event = svm_take_event,
+	.get_cpl = svm_get_cpl,
 	.queue_event = svm_queue_event,
 	.irq_window = svm_irq_window,
 	.iret_exit = svm_iret_exit,

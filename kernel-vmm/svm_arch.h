@@ -92,6 +92,7 @@ struct vmcb {
 #define MISC1_INTR		BIT(0)
 #define MISC1_NMI		BIT(1)
 #define MISC1_VINTR		BIT(4)
+#define MISC1_RDPMC		BIT(15)
 #define MISC1_CPUID		BIT(18)
 #define MISC1_IRET		BIT(20)
 #define MISC1_INVD		BIT(22)
@@ -127,11 +128,13 @@ struct vmcb {
 
 /* Exit codes, Appendix C. */
 #define EXIT_EXCP_DB		0x041
+#define EXIT_EXCP_GP		0x04d
 #define EXIT_EXCP_AC		0x051
 #define EXIT_INTR		0x060
 #define EXIT_NMI		0x061
 #define EXIT_SMI		0x062
 #define EXIT_VINTR		0x064
+#define EXIT_RDPMC		0x06f
 #define EXIT_CPUID		0x072
 #define EXIT_IRET		0x074
 #define EXIT_INVD		0x076
@@ -141,6 +144,7 @@ struct vmcb {
 #define EXIT_MSR		0x07c
 #define EXIT_SHUTDOWN		0x07f
 #define EXIT_VMRUN		0x080
+#define EXIT_VMMCALL		0x081
 #define EXIT_SKINIT		0x086
 #define EXIT_WBINVD		0x089
 #define EXIT_MONITOR		0x08a

@@ -91,9 +91,14 @@ static void nhv_inject_pending(struct nhv_vcpu *v)
 	}
 }
 
-/* Returns nonzero if completing stopped the VM (INS into memory now gone). */
+/*
+ * Returns nonzero if completing stopped the VM (INS into memory now gone),
+ * negative if user space left an invalid reply (nothing changed then).
+ */
 static int nhv_complete_user_exit(struct nhv_vcpu *v)
 {
+	if (v->pending_backdoor)
+		return nhv_backdoor_complete(v);
 	if (v->pending_ins) {
 		nhv_complete_string_in(v);
 		return v->run->exit_reason == NHV_EXIT_INTERNAL;
@@ -169,8 +174,9 @@ static int nhv_vcpu_run(struct nhv_vcpu *v)
 	int r = 0;
 
 	run->exit_reason = NHV_EXIT_NONE;
-	if (nhv_complete_user_exit(v))
-		return 0;
+	r = nhv_complete_user_exit(v);
+	if (r)
+		return r < 0 ? r : 0;
 	fpu_swap_kvm_fpstate(&v->fpu, true);
 	nhv_vcpu_load(v);
 	for (;;) {
@@ -296,6 +302,8 @@ static long nhv_vcpu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		    (regs.rflags & (BIT(3) | BIT(5) | BIT(15) | ~0x3fffffULL)))
 			break;
 		v->regs = regs;
+		/* The registers set here win over a backdoor reply not yet taken. */
+		v->pending_backdoor = false;
 		r = 0;
 		break;
 	case NHV_GET_SREGS:

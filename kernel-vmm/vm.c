@@ -198,6 +198,8 @@ static long nhv_vm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return nhv_set_io_exits(vm, up);
 	case NHV_CREATE_VCPU:
 		return nhv_create_vcpu(vm, arg);
+	case NHV_SET_BACKDOOR:
+		return nhv_set_backdoor(vm, up);
 	default:
 		return -ENOTTY;
 	}

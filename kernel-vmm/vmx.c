@@ -34,6 +34,7 @@ u32 vmx_preempt_ticks;
 u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 unsigned long vmx_invvpid_type;
 bool vmx_lazy_dr;
+bool vmx_rdpmc_exiting;
 struct page *vmx_msr_bitmap;
 
 static int vmx_vm_init(struct nhv_vm *vm)
@@ -157,6 +158,8 @@ static struct nhv_ops vmx_ops = {
 	.interruptible = vmx_interruptible,
 	.nmi_allowed = vmx_nmi_allowed,
 	.event_queued = vmx_event_queued,
+	.take_event = vmx_take_event,
+	.get_cpl = vmx_get_cpl,
 	.queue_event = vmx_queue_event,
 	.irq_window = vmx_irq_window,
 	.iret_exit = vmx_iret_exit,
@@ -246,6 +249,7 @@ const struct nhv_ops *nhv_vmx_probe(void)
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 	       MSR_IA32_VMX_PROCBASED_CTLS, cap);
 	vmx_lazy_dr = (vmx_proc & PROC_MOV_DR) && !((u32)cap & PROC_MOV_DR);
+	vmx_rdpmc_exiting = (cap >> 32) & PROC_RDPMC;
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_cap);
 	/* 4-level walks, write-back, INVEPT all-context (A.10). */
 	if (!(ept_cap & BIT(6)) || !(ept_cap & BIT(14)) || !(ept_cap & BIT(20)) ||

@@ -22,6 +22,7 @@
 #include <linux/idr.h>
 #include <asm/desc.h>
 #include <asm/msr-index.h>
+#include <asm/trapnr.h>
 #include "nhv_core.h"
 #include "vmx_arch.h"
 
@@ -64,7 +65,7 @@ struct vmx_vcpu {
 	int host_cpu;			/* whose per-CPU host state, or -1 */
 	u64 host_cr3, host_cr4, host_fs_base, host_rsp;
 	u64 vmcs_rip, vmcs_rsp, vmcs_rflags;
-	u32 vmcs_interruptibility, vmcs_entry_intr, vmcs_proc;
+	u32 vmcs_interruptibility, vmcs_entry_intr, vmcs_proc, vmcs_exc;
 };
 
 struct vmx_cpu {
@@ -81,6 +82,7 @@ extern u32 vmx_preempt_ticks;
 extern u64 vmx_cr0_fixed0, vmx_cr0_fixed1, vmx_cr4_fixed0, vmx_cr4_fixed1;
 extern unsigned long vmx_invvpid_type;
 extern bool vmx_lazy_dr;
+extern bool vmx_rdpmc_exiting;		/* the CPU lets nhv set RDPMC exiting */
 extern struct page *vmx_msr_bitmap;
 
 #define VMX_MAX_VPID	0xffff
@@ -115,6 +117,9 @@ static inline void vmclear(u64 pa)
 	asm volatile("vmclear %0" : : "m"(pa) : "cc", "memory");
 }
 
+/* The exceptions always intercepted (#DB, #AC: no delivery loops). */
+#define VMX_EXC_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC))
+
 /* vmx_vmcs.c: VMCS set-up and guest-state access between runs. */
 u64 vmx_cr0_actual(u64 cr0);
 u64 vmx_cr4_actual(u64 cr4);
@@ -133,6 +138,8 @@ int vmx_set_msr(struct nhv_vcpu *v, u32 msr, u64 val);
 bool vmx_interruptible(struct nhv_vcpu *v);
 bool vmx_nmi_allowed(struct nhv_vcpu *v);
 bool vmx_event_queued(struct nhv_vcpu *v);
+bool vmx_take_event(struct nhv_vcpu *v, struct nhv_event *ev);
+u8 vmx_get_cpl(struct nhv_vcpu *v);
 void vmx_queue_event(struct nhv_vcpu *v, const struct nhv_event *ev);
 void vmx_irq_window(struct nhv_vcpu *v, bool enable);
 void vmx_iret_exit(struct nhv_vcpu *v, bool enable);

@@ -62,6 +62,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define PROC_INTR_WINDOW	BIT(2)
 #define PROC_HLT		BIT(7)
 #define PROC_MWAIT		BIT(10)
+#define PROC_RDPMC		BIT(11)
 #define PROC_NMI_WINDOW		BIT(22)
 #define PROC_MOV_DR		BIT(23)
 #define PROC_UNCOND_IO		BIT(24)
@@ -116,6 +117,7 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR };
 #define X_CPUID			10
 #define X_HLT			12
 #define X_INVD			13
+#define X_RDPMC			15
 #define X_VMCALL		18
 #define X_VMXON			27
 #define X_CR			28

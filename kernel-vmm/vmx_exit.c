@@ -118,6 +118,8 @@ void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e, u32 reason)
 		e->has_error = intr & INTR_ERR_VALID;
 		if (e->has_error)
 			e->error = vmread(F_EXIT_INTR_ERR);
+		if (e->vector == X86_TRAP_GP)
+			e->kind = NHV_X_GP;	/* only while the backdoor wants it */
 		if (e->vector == X86_TRAP_DB) {
 			/*
 			 * An intercepted #DB leaves DR6 alone (28.1): put its
@@ -171,6 +173,12 @@ void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e, u32 reason)
 	case X_RDMSR:
 		e->kind = NHV_X_RDMSR;
 		break;
+	case X_RDPMC:
+		e->kind = NHV_X_RDPMC;
+		break;
+	case X_VMCALL:
+		e->kind = NHV_X_HYPERCALL;
+		break;
 	case X_WRMSR:
 		e->kind = NHV_X_WRMSR;
 		break;
@@ -199,7 +207,7 @@ void vmx_decode_exit(struct nhv_vcpu *v, struct nhv_exit *e, u32 reason)
 		return;
 	}
 	if (e->kind != NHV_X_NONE && e->kind != NHV_X_REINJECT &&
-	    e->kind != NHV_X_SHUTDOWN && e->kind != NHV_X_IRQ_WINDOW &&
+	    e->kind != NHV_X_GP && e->kind != NHV_X_SHUTDOWN && e->kind != NHV_X_IRQ_WINDOW &&
 	    e->kind != NHV_X_IRET)
 		e->next_rip = v->regs.rip + vmread(F_EXIT_INSN_LEN);
 }

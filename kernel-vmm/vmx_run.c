@@ -194,6 +194,7 @@ static void vmx_reload(struct vmx_vcpu *x)
 	x->vmcs_interruptibility = vmread(F_GUEST_INTERRUPTIBILITY);
 	x->vmcs_entry_intr = vmread(F_ENTRY_INTR);
 	x->vmcs_proc = vmread(F_PROC_CTL);
+	x->vmcs_exc = vmread(F_EXC_BITMAP);
 }
 
 /* Entry: only the fields that differ from what the VMCS holds are written. */
@@ -201,7 +202,7 @@ static void vmx_enter_state(struct nhv_vcpu *v)
 {
 	struct vmx_vcpu *x = to_vmx(v);
 	u64 cr3 = __read_cr3(), cr4 = __read_cr4();
-	u32 proc;
+	u32 proc, exc = VMX_EXC_BITMAP, backdoor = READ_ONCE(v->vm->backdoor);
 
 	/* PCID and CR4 updates change these while the VMCS stays loaded. */
 	if (unlikely(cr3 != x->host_cr3)) {
@@ -240,6 +241,18 @@ static void vmx_enter_state(struct nhv_vcpu *v)
 		}
 	}
 	proc = x->proc;
+	/*
+	 * The backdoor: #GP for CPL 3 port access and the pseudo counters
+	 * (25.6.3 exception bitmap), RDPMC exiting for the latter (25.6.2).
+	 */
+	if (backdoor & (NHV_BACKDOOR_USER | NHV_BACKDOOR_PMC))
+		exc |= BIT(X86_TRAP_GP);
+	if ((backdoor & NHV_BACKDOOR_PMC) && vmx_rdpmc_exiting)
+		proc |= PROC_RDPMC;
+	if (exc != x->vmcs_exc) {
+		vmwrite(F_EXC_BITMAP, exc);
+		x->vmcs_exc = exc;
+	}
 	if (x->irq_window)
 		proc |= PROC_INTR_WINDOW;
 	if (x->nmi_window)

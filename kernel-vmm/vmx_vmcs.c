@@ -310,6 +310,32 @@ bool vmx_event_queued(struct nhv_vcpu *v)
 	return to_vmx(v)->entry_intr & INTR_VALID;
 }
 
+/* The event vmx_run queued again from the IDT-vectoring information. */
+bool vmx_take_event(struct nhv_vcpu *v, struct nhv_event *ev)
+{
+	struct vmx_vcpu *x = to_vmx(v);
+
+	if (!(x->entry_intr & INTR_VALID))
+		return false;
+	ev->valid = true;
+	ev->vector = x->entry_intr & 0xff;
+	ev->type = INTR_TYPE(x->entry_intr);
+	ev->has_error = x->entry_intr & INTR_ERR_VALID;
+	ev->error = x->entry_err;
+	x->entry_intr = 0;
+	return true;
+}
+
+/* CPL is SS.DPL (25.4.1; 0 in real mode with unrestricted guest). */
+u8 vmx_get_cpl(struct nhv_vcpu *v)
+{
+	bool b = vmcs_get(v);
+	u8 cpl = (vmread(F_GUEST_ES_AR + 2 * SEG_SS) >> 5) & 3;
+
+	vmcs_put(v, b);
+	return cpl;
+}
+
 /* 27.6: VM-entry interruption-information. */
 void vmx_queue_event(struct nhv_vcpu *v, const struct nhv_event *ev)
 {
@@ -350,7 +376,7 @@ static void vmx_vmcs_init(struct nhv_vcpu *v)
 		vmwrite(F_VPID, x->vpid);
 	vmwrite(F_EXIT_CTL, vmx_exit);
 	vmwrite(F_ENTRY_CTL, vmx_entry);
-	vmwrite(F_EXC_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
+	vmwrite(F_EXC_BITMAP, VMX_EXC_BITMAP);
 	vmwrite(F_MSR_BITMAP, page_to_phys(vmx_msr_bitmap));
 	/* 25.6.11: write-back, 4-level walk (length - 1 in bits 5:3). */
 	eptp = __pa(v->vm->pt_root) | 6 | (3 << 3);
@@ -398,6 +424,7 @@ static void vmx_vmcs_init(struct nhv_vcpu *v)
 	x->dr6 = DR6_RESERVED;
 	/* What the fields written above hold, for vmx_enter_state. */
 	x->vmcs_proc = x->proc;
+	x->vmcs_exc = VMX_EXC_BITMAP;
 	x->vmcs_rip = 0xfff0;
 	x->vmcs_rflags = X86_EFLAGS_FIXED;
 }

@@ -4,7 +4,8 @@
  * bytes are readable, 0 = 15), then up to NHV_INSN_BUF instruction bytes.
  * Invariants: never reads past the buffer (ASan), a decoded MMIO access has
  * a length within what was readable and 15, a size of 1/2/4/8, a register
- * 0-15 (or -1 with an immediate), and decoding is deterministic.
+ * 0-15 (or -1 with an immediate), and decoding is deterministic; a trapped
+ * IN/OUT/RDPMC lies within what was readable, with a size of 1/2/4.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u8 insn[NHV_INSN_BUF] = { 0 };
 	struct nhv_mmio_insn d, again;
 	struct nhv_string_insn s;
+	struct nhv_trap_insn t;
 	bool long64, db;
 	int avail;
 
@@ -44,6 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (s.opcode < 0x6c || s.opcode > 0x6f || s.seg < 0 || s.seg > NHV_SEG_GS)
 			abort();
 		if (s.mask != 0xffff && s.mask != 0xffffffffull && s.mask != ~0ull)
+			abort();
+	}
+	if (nhv_decode_trapped(insn, avail, long64, db, &t) == 0) {
+		if (t.length < 1 || t.length > avail || t.length > NHV_INSN_MAX ||
+		    t.op < NHV_TRAP_IN || t.op > NHV_TRAP_RDPMC ||
+		    (t.op != NHV_TRAP_RDPMC && t.size != 1 && t.size != 2 && t.size != 4))
 			abort();
 	}
 	return 0;

@@ -118,9 +118,58 @@ static void test_string(void)
 	tap_is_int(nhv_decode_string(insn, 0, true, false, &d), -1, "no bytes: refused");
 }
 
+/* IN/OUT with DX and RDPMC: the instructions whose #GP the backdoor emulates. */
+static void test_trapped(void)
+{
+	static const struct {
+		const char *hex;
+		bool long64, db;
+		int ret, op, size, length;
+		const char *what;
+	} c[] = {
+		{ "ed", true, false, 0, NHV_TRAP_IN, 4, 1, "IN EAX,DX in long mode" },
+		{ "66 ed", true, false, 0, NHV_TRAP_IN, 2, 2, "66 IN AX,DX in long mode" },
+		{ "48 ed", true, false, 0, NHV_TRAP_IN, 4, 2, "REX.W IN stays 32-bit" },
+		{ "ec", false, true, 0, NHV_TRAP_IN, 1, 1, "IN AL,DX" },
+		{ "ed", false, false, 0, NHV_TRAP_IN, 2, 1, "IN AX,DX in 16-bit code" },
+		{ "66 ed", false, false, 0, NHV_TRAP_IN, 4, 2, "66 IN EAX,DX in 16-bit code" },
+		{ "2e 66 66 ef", false, true, 0, NHV_TRAP_OUT, 2, 4, "prefixes, OUT DX,AX" },
+		{ "ee", false, true, 0, NHV_TRAP_OUT, 1, 1, "OUT DX,AL" },
+		{ "0f 33", false, true, 0, NHV_TRAP_RDPMC, 0, 2, "RDPMC" },
+		{ "f3 0f 33", true, false, 0, NHV_TRAP_RDPMC, 0, 3, "REP RDPMC" },
+		{ "f0 ed", true, false, -1, 0, 0, 0, "LOCK IN (#UD first): refused" },
+		{ "e5 58", true, false, -1, 0, 0, 0, "IN EAX,imm8: not the backdoor's form" },
+		{ "6d", true, false, -1, 0, 0, 0, "INSD: refused" },
+		{ "0f 32", true, false, -1, 0, 0, 0, "RDMSR: refused" },
+		{ "48 0f", true, false, -1, 0, 0, 0, "0F at the end of the bytes: refused" },
+		{ "40 ed", false, true, -1, 0, 0, 0, "40 is INC EAX outside long mode" },
+	};
+	u8 insn[NHV_INSN_BUF];
+	struct nhv_trap_insn d;
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		int r;
+
+		memset(insn, 0, sizeof(insn));
+		n = unhex(c[i].hex, insn);
+		r = nhv_decode_trapped(insn, n, c[i].long64, c[i].db, &d);
+		tap_ok(r == c[i].ret && (r || (d.op == c[i].op && d.size == c[i].size &&
+					      d.length == c[i].length)),
+		       "trapped: %s (got %d op %d size %d length %d)", c[i].what, r, d.op,
+		       d.size, d.length);
+	}
+	memset(insn, 0x66, NHV_INSN_BUF);
+	tap_is_int(nhv_decode_trapped(insn, NHV_INSN_BUF, true, false, &d), -1,
+		   "trapped: 15 prefixes and no opcode within 15 bytes: refused");
+	tap_is_int(nhv_decode_trapped(insn, 0, true, false, &d), -1, "trapped: no bytes: refused");
+}
+
 int main(void)
 {
 	test_mmio();
 	test_string();
+	test_trapped();
 	return tap_done();
 }

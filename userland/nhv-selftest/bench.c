@@ -2,6 +2,8 @@
  * bench.c - `nhv selftest --bench [--kvm]`: CPUID-exit and I/O-exit round
  * trips per second for one long-mode guest loop, on nhv.ko or, with --kvm,
  * on the kernel's KVM (/dev/kvm) with the same guest code and page tables.
+ * nhv.ko alone also times VMware backdoor round trips (VMCALL/VMMCALL with
+ * every register through the run page; backdoor.c).
  * Prints one line per measure, "bench <hv> <measure> <exits> <seconds> <rate>",
  * so a script can put the two side by side (tests/kernel-vmm/bench.sh).
  * `--kvm-hold` keeps a KVM VM alive until a signal (see hold_kvm).
@@ -43,11 +45,11 @@ static int bench_nhv(int sysfd, int iterations)
 	const char *names[2] = { "cpuid", "io" };
 	struct nhv_regs r;
 	struct tvm vm;
+	double t;
 	int k, x;
 
 	for (k = 0; k < 2; k++) {
 		long n = 0;
-		double t;
 
 		if (tvm_create(&vm, sysfd, BENCH_MEM)) {
 			fprintf(stderr, "bench: cannot create an nhv VM: %s\n", strerror(errno));
@@ -70,6 +72,13 @@ static int bench_nhv(int sysfd, int iterations)
 		}
 		report("nhv", names[k], k ? n : iterations, t);
 	}
+	/* VMware backdoor calls (VMCALL/VMMCALL), all registers through the run page. */
+	t = bench_backdoor(sysfd, iterations);
+	if (t < 0) {
+		fprintf(stderr, "bench: the backdoor loop did not finish\n");
+		return 1;
+	}
+	report("nhv", "backdoor", iterations, t);
 	return 0;
 }
 

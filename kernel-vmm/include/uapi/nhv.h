@@ -37,6 +37,7 @@
 #define NHV_CAP_LARGE_PAGES	(1ULL << 5)	/* 2 MiB nested mappings */
 #define NHV_CAP_FLUSH_BY_ASID	(1ULL << 6)
 #define NHV_CAP_LAPIC		(1ULL << 7)	/* in-kernel xAPIC + timer, NHV_INTR_APIC, NHV_EXIT_IPI */
+#define NHV_CAP_BACKDOOR	(1ULL << 8)	/* NHV_SET_BACKDOOR, NHV_EXIT_BACKDOOR */
 
 struct nhv_caps {
 	__u32 vendor;		/* NHV_VENDOR_* */
@@ -84,6 +85,27 @@ struct nhv_cpuid_policy {
 /* NHV_SET_IO_EXITS: one bit per port; a set bit sends that port to user space. */
 struct nhv_io_exits {
 	__u8 bitmap[65536 / 8];
+};
+
+/*
+ * NHV_SET_BACKDOOR: VMware's backdoor for this VM (docs/abi.md).  Any
+ * time, from any thread; each vCPU follows at its next entry.
+ */
+#define NHV_BACKDOOR_PORTS	(1U << 0)	/* IN/OUT on 0x5658/0x5659 -> NHV_EXIT_BACKDOOR */
+#define NHV_BACKDOOR_USER	(1U << 1)	/* with PORTS: also when CPL > IOPL (#GP emulated) */
+#define NHV_BACKDOOR_HYPERCALL	(1U << 2)	/* VMCALL / VMMCALL -> NHV_EXIT_BACKDOOR */
+#define NHV_BACKDOOR_PMC	(1U << 3)	/* RDPMC 0x10000-0x10002 at any CPL, in the kernel */
+#define NHV_BACKDOOR_VALID	0xfU
+
+#define NHV_BDOOR_PORT		0x5658		/* low bandwidth */
+#define NHV_BDOOR_HB_PORT	0x5659		/* high bandwidth */
+#define NHV_BDOOR_PMC_HW_TSC	0x10000		/* host TSC */
+#define NHV_BDOOR_PMC_REAL_NS	0x10001		/* real time, ns */
+#define NHV_BDOOR_PMC_APPARENT_NS 0x10002	/* apparent (guest) time, ns */
+
+struct nhv_backdoor {
+	__u32 flags;		/* NHV_BACKDOOR_* */
+	__u32 reserved[7];	/* must be 0 */
 };
 
 /* Registers: general purpose in the hardware's encoding order. */
@@ -140,6 +162,7 @@ struct nhv_interrupt {
 #define NHV_EXIT_INTR		7	/* a signal is pending for the vCPU thread */
 #define NHV_EXIT_IRQ_WINDOW	8	/* requested interrupt window is open */
 #define NHV_EXIT_IPI		9	/* guest wrote its APIC ICR for an IPI nhv does not deliver */
+#define NHV_EXIT_BACKDOOR	10	/* VMware backdoor call: every GPR in run->backdoor */
 
 /* internal.suberror */
 #define NHV_INTERNAL_UNHANDLED	1	/* hardware exit nhv does not handle; data[0] = code */
@@ -149,6 +172,12 @@ struct nhv_interrupt {
 
 #define NHV_IO_IN		0
 #define NHV_IO_OUT		1
+
+/* struct nhv_run.backdoor.kind */
+#define NHV_BACKDOOR_IN		0
+#define NHV_BACKDOOR_OUT	1
+#define NHV_BACKDOOR_VMCALL	2
+#define NHV_BACKDOOR_VMMCALL	3
 
 struct nhv_run {
 	__u32 exit_reason;		/* NHV_EXIT_* */
@@ -181,6 +210,21 @@ struct nhv_run {
 			__u32 icr_high;		/* ICR bits 63:32 (destination in 31:24) */
 		} ipi;
 		struct {
+			/*
+			 * out: the guest's registers at the call; in: what it
+			 * has when it resumes (all 16 written back by NHV_RUN).
+			 */
+			__u64 gpr[NHV_NR_GPRS];
+			__u64 rip;		/* out: the instruction; RIP is past it */
+			__u8 kind;		/* out: NHV_BACKDOOR_IN/OUT/VMCALL/VMMCALL */
+			__u8 size;		/* out: IN/OUT: 1, 2 or 4 */
+			__u8 cpl;		/* out: the caller's privilege level */
+			__u8 trapped;		/* out: 1 = IN/OUT from CPL > IOPL (its #GP emulated) */
+			__u16 port;		/* out: IN/OUT: 0x5658 or 0x5659 */
+			__u8 fault;		/* in: 0, or 6 (#UD) / 13 (#GP(0)) instead */
+			__u8 pad;
+		} backdoor;
+		struct {
 			__u32 suberror;		/* NHV_INTERNAL_* */
 			__u32 pad;
 			__u64 data[4];
@@ -198,6 +242,7 @@ struct nhv_run {
 #define NHV_SET_CPUID		_IOW(NHV_IOC, 0x11, struct nhv_cpuid_policy)
 #define NHV_SET_IO_EXITS	_IOW(NHV_IOC, 0x12, struct nhv_io_exits)
 #define NHV_CREATE_VCPU		_IO(NHV_IOC, 0x13)	/* arg: vCPU id; returns a vCPU fd */
+#define NHV_SET_BACKDOOR	_IOW(NHV_IOC, 0x14, struct nhv_backdoor)	/* NHV_CAP_BACKDOOR */
 /* vCPU fd */
 #define NHV_GET_REGS		_IOR(NHV_IOC, 0x20, struct nhv_regs)
 #define NHV_SET_REGS		_IOW(NHV_IOC, 0x21, struct nhv_regs)
