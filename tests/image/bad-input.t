@@ -24,7 +24,7 @@ t 4 '[ ! -e "$tmp/kernel" ]' "and leaves no unpacked kernel behind"
 
 kdir=${NHV_BUILD:-build}/kernel-${KVER:-6.1.0-56-amd64}
 mkdir -p "$tmp/images/rootfs"
-cp images/mkinitramfs.sh "$tmp/images/"
+cp images/mkinitramfs.sh images/initramfs-common.sh "$tmp/images/"
 printf 'vmxnet3\nnhv_no_such_module\n' > "$tmp/images/modules.list"
 out=$("$tmp/images/mkinitramfs.sh" "$tmp/initrd.img" "$kdir" "${KVER:-6.1.0-56-amd64}" "${NHV_BUILD:-build}/bin" 2>&1)
 rc=$?
