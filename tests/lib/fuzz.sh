@@ -11,7 +11,7 @@ if [ ! -x "$bin" ]; then
 	exit 1
 fi
 work=$(mktemp -d -p "${TMPDIR:-/tmp}")
-"$bin" -runs="$runs" -max_total_time=120 -rss_limit_mb=256 -timeout=10 \
+"$bin" -runs="$runs" -max_total_time=120 -rss_limit_mb=2048 -timeout=10 \
 	-artifact_prefix="$work/" "$work" "$corpus" >"$work/log" 2>&1
 rc=$?
 done_line=$(grep -E '^Done [0-9]+ runs' "$work/log" | tail -1)

@@ -12,3 +12,4 @@ $(B)/tests/guests/%.elf: $(GUEST_DIR)/%.c $(GUEST_DIR)/entry.S $(GUEST_DIR)/gues
 	rm -f $@.entry.o $@.o
 
 tests: $(GUESTS)
+CHECK_DEPS += $(GUESTS)
