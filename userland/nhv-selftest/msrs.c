@@ -5,6 +5,7 @@
  *   (b) after XSETBV, CPUID.(0DH,0).EBX is the XSAVE size of the guest's
  *       XCR0 (SDM vol. 2A CPUID), not of the host's.
  */
+#include <sys/ioctl.h>
 #include <cpuid.h>
 #include <stdint.h>
 #include "userland/lib/nhvdev.h"
@@ -49,6 +50,7 @@ GUEST(g_xsave_prot, ".code32",
 void test_msrs(int sysfd)
 {
 	unsigned int a, b, c, d;
+	struct nhv_caps caps;
 	struct nhv_regs r;
 	struct tvm vm;
 	int x;
@@ -67,6 +69,11 @@ void test_msrs(int sysfd)
 	__cpuid(1, a, b, c, d);
 	if ((c & (CPUID1_ECX_XSAVE | CPUID1_ECX_AVX)) != (CPUID1_ECX_XSAVE | CPUID1_ECX_AVX)) {
 		tap_skip(1, "the host has no AVX");
+		return;
+	}
+	if (ioctl(sysfd, NHV_GET_CAPS, &caps) == 0 && caps.vendor == NHV_VENDOR_VMX) {
+		/* docs/vmm-design.md, "Known problems": the guest reads 0 here on VMX (Bochs). */
+		tap_skip(1, "known problem on VMX: guest XSETBV then CPUID 0xD.0 EBX reads 0");
 		return;
 	}
 	__cpuid_count(0xd, 2, a, b, c, d);
