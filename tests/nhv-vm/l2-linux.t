@@ -99,7 +99,7 @@ if [ $blk_ok = 0 ]; then
 	[ $? = 0 ] || show "$out"
 else
 	for n in 6 7 8; do echo "ok $n # SKIP the blk guest gave no shell (check 5)"; done
-	vm_sh 'nhv vm stop blk --force' 60 >/dev/null
+	vm_sh 'nhv vm stop blk --force' 120 >/dev/null
 fi
 
 out=$(vm_sh 'nhv vm stop default --timeout 120; echo rc=$?; nhv vm list' 200)
@@ -119,7 +119,7 @@ printf '%s\n' "$out" | grep -q 'no VM named "nosuch"' && printf '%s\n' "$out" | 
 t $? 11 "CLI errors (unknown VM, unknown verb, missing NAME) exit non-zero and say why"
 [ $? = 0 ] || show "$out"
 
-out=$(vm_sh 'nhv vm rm blk; nhv vm list' 30)
+out=$(vm_sh 'nhv vm stop blk --force >/dev/null 2>&1; nhv vm rm blk; nhv vm list' 120)
 printf '%s\n' "$out" | grep -qx 'removed blk' && ! printf '%s\n' "$out" | grep -q '^blk '
 t $? 12 "nhv vm rm forgets a stopped VM"
 
