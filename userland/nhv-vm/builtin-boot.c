@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
+#include "userland/lib/clock.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/control.h"
 #include "userland/nhv-vm/layout.h"
@@ -104,14 +105,6 @@ static int parse_args(struct boot_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* The kernel files, read once and loaded again at every reset. */
 struct images {
 	struct blob kernel, initrd;
@@ -170,7 +163,7 @@ static int start_machine(struct vm *vm, struct images *im, char *why, size_t why
 	vm->stopping = 0;
 	vm->parked = 0;
 	if (!vm->started)
-		vm->started = now_s();
+		vm->started = mono_s();
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {
 		if (vcpu_start(&vm->vcpus[i])) {
 			snprintf(why, whylen, "cannot start vCPU thread %u: %s", i, strerror(errno));
@@ -218,7 +211,7 @@ static void stop_line(struct vm *vm)
 static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o, int sigfd,
 		     struct control *ctl)
 {
-	double deadline = o->timeout > 0 ? now_s() + o->timeout : 0;
+	double deadline = o->timeout > 0 ? mono_s() + o->timeout : 0;
 	char why[512];
 
 	for (;;) {
@@ -232,7 +225,7 @@ static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o
 		p[n++] = (struct pollfd){ .fd = o->console ? STDIN_FILENO : -1, .events = POLLIN };
 		n += control_pollfds(ctl, p + n);
 		if (deadline > 0) {
-			double left = deadline - now_s();
+			double left = deadline - mono_s();
 
 			timeout_ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
 		}
@@ -240,7 +233,7 @@ static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o
 			perror("nhv-vm: poll");
 			return EXIT_STOPPED;
 		}
-		if (deadline > 0 && now_s() >= deadline) {
+		if (deadline > 0 && mono_s() >= deadline) {
 			vcpu_join_all_stop(vm);
 			fprintf(stderr, "nhv-vm: %s: --timeout of %g s expired, VM killed\n", vm->name,
 				o->timeout);

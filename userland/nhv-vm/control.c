@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "userland/nhv-vm/control.h"
+#include "userland/lib/clock.h"
+#include "userland/lib/json.h"
 
 #define LINE_MAX_BYTES	128
 
@@ -120,32 +122,6 @@ static void reply(struct client *cl, const char *s)
 	}
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* JSON string body: the name is the user's, so quote what JSON needs. */
-static void json_str(char *out, size_t len, const char *s)
-{
-	size_t j = 0;
-
-	for (; *s && j + 7 < len; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			j += (size_t)snprintf(out + j, len - j, "\\%c", ch);
-		else if (ch < 0x20)
-			j += (size_t)snprintf(out + j, len - j, "\\u%04x", ch);
-		else
-			out[j++] = (char)ch;
-	}
-	out[j] = '\0';
-}
-
 static void status(struct control *c, struct client *cl)
 {
 	static const char *const names[VX_NR] = {
@@ -153,23 +129,30 @@ static void status(struct control *c, struct client *cl)
 	};
 	struct vm *vm = c->vm;
 	uint64_t sum[VX_NR] = { 0 }, hw = 0;
-	char name[256], buf[2048];
-	int n;
+	char buf[2048] = "";
+	FILE *f;
 
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {
 		for (int r = 0; r < VX_NR; r++)
 			sum[r] += vm->vcpus[i].exits[r];
 		hw += vm->accel->exits(&vm->vcpus[i]);
 	}
-	json_str(name, sizeof(name), vm->name);
-	n = snprintf(buf, sizeof(buf),
-		     "{\"name\":\"%s\",\"state\":\"running\",\"accel\":\"%s\",\"vcpus\":%u,"
-		     "\"memsize_mib\":%" PRIu64 ",\"uptime_s\":%.3f,\"resets\":%u,\"pid\":%d,"
-		     "\"exits\":{\"total\":%" PRIu64, name, vm->accel->name, vm->nvcpus,
-		     vm->cfg->memsize_mib, now_s() - vm->started, vm->resets, (int)getpid(), hw);
-	for (int r = 0; r < VX_NR && n < (int)sizeof(buf) - 64; r++)
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ",\"%s\":%" PRIu64, names[r], sum[r]);
-	snprintf(buf + n, sizeof(buf) - (size_t)n, "}}\n");
+	/* The name is the user's: the library's JSON quoting (userland/lib/json.h). */
+	f = fmemopen(buf, sizeof(buf), "w");
+	if (!f) {
+		reply(cl, "error: out of memory\n");
+		return;
+	}
+	fputs("{\"name\":", f);
+	json_str(f, vm->name);
+	fprintf(f, ",\"state\":\"running\",\"accel\":\"%s\",\"vcpus\":%u,"
+		"\"memsize_mib\":%" PRIu64 ",\"uptime_s\":%.3f,\"resets\":%u,\"pid\":%d,"
+		"\"exits\":{\"total\":%" PRIu64, vm->accel->name, vm->nvcpus,
+		vm->cfg->memsize_mib, mono_s() - vm->started, vm->resets, (int)getpid(), hw);
+	for (int r = 0; r < VX_NR; r++)
+		fprintf(f, ",\"%s\":%" PRIu64, names[r], sum[r]);
+	fputs("}}\n", f);
+	fclose(f);
 	reply(cl, buf);
 }
 
