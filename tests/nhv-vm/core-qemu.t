@@ -11,7 +11,7 @@
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..13"
+echo "1..17"
 if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/mbtest.elf" ] || [ ! -f "$B/tests/guests/hostile.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the test guests (make iso tests)"
 	exit 1
@@ -25,6 +25,7 @@ echo "module-content-xyz" > "$work/d/mod.txt"
 printf 'memsize = "64"\nnumvcpus = "2"\nnhv.kernel = "mbtest.elf"\nnhv.initrd = "mod.txt"\n' > "$work/d/mb.vmx"
 printf 'memsize = "64"\nnhv.kernel = "hostile.elf"\n' > "$work/d/hostile.vmx"
 printf 'nhv.kernel = "mbtest.elf"\nmemsize = "lots"\n' > "$work/d/bad.vmx"
+printf 'displayName = "spin"\nmemsize = "64"\nnhv.kernel = "hostile.elf"\nnhv.cmdline = "spin"\n' > "$work/d/spin.vmx"
 tar cf "$work/guests.tar" -C "$work/d" .
 
 vm_start --shell --smp 2 --tcg-threads single --disk "$work/guests.tar"
@@ -80,6 +81,44 @@ run "a bad .vmx is refused before any VM exists, naming FILE:LINE and the key (e
 run "the serial log gets the stop line too" \
 	0 'nhv-vm: hostile stopped: triple fault' \
 	'nhv-vm boot --vmx hostile.vmx --set nhv.cmdline=triple --serial-log /tmp/g/s.log >/dev/null 2>&1; cat /tmp/g/s.log'
+
+# A defined VM under its supervisor, driven through its control socket.
+# show OUT: the last lines a failed check saw.
+show() { printf '%s\n' "$1" | tail -n 20 | sed 's/^/# /'; }
+out=$(vm_sh 'cd /tmp/g && nhv vm define spin.vmx && nhv vm start spin && sleep 3 &&
+	echo "S1 $(nhv vm status spin)" &&
+	{ (timeout 30 nhv vm console spin </dev/null >con.out 2>&1; echo "CE $?" >con.rc) & } &&
+	sleep 2 && nhv vm reset spin && sleep 3 && echo "S2 $(nhv vm status spin)" &&
+	echo "L $(nhv vm log spin | grep -c "hostile: spinning")" && nhv vm stop spin --force && wait &&
+	echo "C $(grep -c "hostile: spinning" con.out) $(cat con.rc)" && nhv vm list; echo "RM $(nhv vm rm spin >/dev/null; echo $?) $(nhv vm list | grep -c spin)"' 240)
+if printf '%s\n' "$out" | grep -q '^S1 {.*"accel":"nhv".*"resets":0' && printf '%s\n' "$out" | grep -q '^S1 {.*"exits"'; then
+	echo "ok $n - nhv vm status of a started VM answers JSON over its control socket (accel nhv, 0 resets)"
+else
+	echo "not ok $n - nhv vm status of a started VM answers JSON over its control socket (accel nhv, 0 resets)"
+	show "$out"
+fi
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -q '^S2 {.*"resets":1' && printf '%s\n' "$out" | grep -q '^L 2$'; then
+	echo "ok $n - nhv vm reset restarts the guest (its kernel read again): 1 reset, the log shows 2 boots"
+else
+	echo "not ok $n - nhv vm reset restarts the guest (its kernel read again): 1 reset, the log shows 2 boots"
+	show "$out"
+fi
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -Eq '^C 1 CE 0$'; then
+	echo "ok $n - nhv vm console without a terminal shows what the guest prints after attaching and ends (0) when the VM stops"
+else
+	echo "not ok $n - nhv vm console without a terminal shows what the guest prints after attaching and ends (0) when the VM stops"
+	show "$out"
+fi
+n=$((n + 1))
+if printf '%s\n' "$out" | grep -Eq '^spin +off' && printf '%s\n' "$out" | grep -q '^RM 0 0$'; then
+	echo "ok $n - nhv vm stop --force: list says off; rm forgets the VM"
+else
+	echo "not ok $n - nhv vm stop --force: list says off; rm forgets the VM"
+	show "$out"
+fi
+n=$((n + 1))
 
 out=$(vm_sh 'dmesg' 60)
 if ! vm_kernel_clean || printf '%s\n' "$out" | grep -Eq 'BUG:|Oops|WARNING: CPU|general protection'; then
