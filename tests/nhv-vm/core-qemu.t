@@ -91,10 +91,10 @@ out=$(vm_sh 'cd /tmp/g && nhv vm define spin.vmx && nhv vm start spin && sleep 3
 	sleep 2 && nhv vm reset spin && sleep 3 && echo "S2 $(nhv vm status spin)" &&
 	echo "L $(nhv vm log spin | grep -c "hostile: spinning")" && nhv vm stop spin --force && wait &&
 	echo "C $(grep -c "hostile: spinning" con.out) $(cat con.rc)" && nhv vm list; echo "RM $(nhv vm rm spin >/dev/null; echo $?) $(nhv vm list | grep -c spin)"' 240)
-if printf '%s\n' "$out" | grep -q '^S1 {.*"accel":"nhv".*"resets":0' && printf '%s\n' "$out" | grep -q '^S1 {.*"exits"'; then
-	echo "ok $n - nhv vm status of a started VM answers JSON over its control socket (accel nhv, 0 resets)"
+if printf '%s\n' "$out" | grep -q '^S1 {.*"accel":"nhv".*"resets":0' && printf '%s\n' "$out" | grep -q '^S1 {.*"startup_ms":[0-9][0-9.]*,"exits"'; then
+	echo "ok $n - nhv vm status of a started VM answers JSON over its control socket (accel nhv, 0 resets, its start-up time)"
 else
-	echo "not ok $n - nhv vm status of a started VM answers JSON over its control socket (accel nhv, 0 resets)"
+	echo "not ok $n - nhv vm status of a started VM answers JSON over its control socket (accel nhv, 0 resets, its start-up time)"
 	show "$out"
 fi
 n=$((n + 1))

@@ -170,12 +170,16 @@ static int start_machine(struct vm *vm, struct images *im, char *why, size_t why
 
 	if (vm_create_vcpus(vm, why, whylen))
 		return -2;
+	if (!vm->t_backend)
+		vm->t_backend = mono_s();
 	if (!im->kernel.data && read_images(im, vm->cfg, why, whylen))
 		return -1;
 	r = load(vm, im, why, whylen);
 	free_images(im);
 	if (r)
 		return -1;
+	if (!vm->t_loaded)
+		vm->t_loaded = mono_s();
 	vm->stopping = 0;
 	vm->parked = 0;
 	if (!vm->started)
@@ -335,6 +339,7 @@ int cmd_boot(int argc, char **argv)
 	char why[1024];
 	sigset_t sigs;
 	int sigfd, status, r;
+	double t_start = mono_s(), t_images;
 
 	if (parse_args(&o, argc, argv))
 		return usage(NULL);
@@ -351,10 +356,13 @@ int cmd_boot(int argc, char **argv)
 		fprintf(stderr, "nhv-vm: %s\n", why);
 		return EXIT_USAGE;
 	}
+	t_images = mono_s();
 	if (vm_init(&vm, &cfg, pick_accel(&o, &cfg), why, sizeof(why)) || open_outputs(&vm, &o)) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", cfg.display_name, why);
 		return EXIT_USAGE;
 	}
+	vm.t_start = t_start;
+	vm.t_images = t_images;
 	/* Signals go to the poll loop; vCPU threads block them (vcpu.c). */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
@@ -376,6 +384,7 @@ int cmd_boot(int argc, char **argv)
 		vm_destroy_backend(&vm);
 		vm.accel_priv = NULL;
 		vm.accel = &accel_kvm;
+		vm.t_backend = 0;
 
 		r = start_machine(&vm, &im, why_kvm, sizeof(why_kvm));
 		if (r == -2) {

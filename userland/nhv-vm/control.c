@@ -147,8 +147,9 @@ static void status(struct control *c, struct client *cl)
 	json_str(f, vm->name);
 	fprintf(f, ",\"state\":\"running\",\"accel\":\"%s\",\"vcpus\":%u,"
 		"\"memsize_mib\":%" PRIu64 ",\"uptime_s\":%.3f,\"resets\":%u,\"pid\":%d,"
-		"\"exits\":{\"total\":%" PRIu64, vm->accel->name, vm->nvcpus,
-		vm->cfg->memsize_mib, mono_s() - vm->started, vm->resets, (int)getpid(), hw);
+		"\"startup_ms\":%.1f,\"exits\":{\"total\":%" PRIu64, vm->accel->name, vm->nvcpus,
+		vm->cfg->memsize_mib, mono_s() - vm->started, vm->resets, (int)getpid(),
+		vm->t_first_run ? (vm->t_first_run - vm->t_start) * 1e3 : -1.0, hw);
 	for (int r = 0; r < VX_NR; r++)
 		fprintf(f, ",\"%s\":%" PRIu64, names[r], sum[r]);
 	fputs("}}\n", f);

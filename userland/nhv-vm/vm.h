@@ -138,6 +138,9 @@ struct vm {
 	volatile int stopping;		/* vCPU threads leave their loops */
 	unsigned int resets;
 	double started;			/* CLOCK_MONOTONIC seconds at the first start */
+	/* Start-up (CLOCK_MONOTONIC s): process start, kernel files read, backend
+	 * VM with its memory and CPUID, kernel loaded, first guest entry. */
+	double t_start, t_images, t_backend, t_loaded, t_first_run;
 	unsigned int parked;		/* vCPUs halted with interrupts off */
 
 	void (*reset_fn[VM_MAX_RESET_HOOKS])(void *dev);
