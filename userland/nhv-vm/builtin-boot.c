@@ -25,6 +25,7 @@
 #include "userland/nhv-vm/layout.h"
 #include "userland/nhv-vm/loader.h"
 #include "userland/nhv-vm/machine.h"
+#include "userland/nhv-vm/nesting.h"
 
 #define MAX_SETS	64
 #define EXIT_USAGE	2
@@ -347,7 +348,7 @@ int cmd_boot(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sigdelset(&sigs, SIGPIPE);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	if (machine_create(&vm)) {
+	if (machine_create(&vm) || vm_backdoor_create(&vm)) {
 		fprintf(stderr, "nhv-vm: %s: building the machine failed\n", vm.name);
 		return EXIT_USAGE;
 	}
@@ -372,6 +373,7 @@ int cmd_boot(int argc, char **argv)
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
 		return EXIT_USAGE;
 	}
+	vm.nesting = nesting_start(cfg.nesting);
 	/* The socket exists once the VM runs: supervisors take it as "started". */
 	if (o.control && !(ctl = control_open(&vm, o.control, why, sizeof(why)))) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
@@ -380,6 +382,8 @@ int cmd_boot(int argc, char **argv)
 	}
 	status = main_loop(&vm, &im, &o, sigfd, ctl);
 	control_close(ctl);
+	nesting_stop(vm.nesting);
+	vm_backdoor_free(&vm);
 	vm_free(&vm);
 	blob_free(&im.kernel);
 	blob_free(&im.initrd);
