@@ -114,7 +114,8 @@ int vm_backdoor_create(struct vm *vm)
 		}
 	}
 	vm_on_reset(vm, on_reset, vm->backdoor);
-	return bus_register_io(vm, BDOOR_PORT, 1, port_io, vm, "vmware-backdoor");
+	/* 0x5658 (4-byte IN) and the high-bandwidth port 0x5659, which is not offered. */
+	return bus_register_io(vm, BDOOR_PORT, 4, port_io, vm, "vmware-backdoor");
 }
 
 /* Intel: VMCALL, AMD and Hygon: VMMCALL (the instruction this CPU has). */

@@ -26,6 +26,7 @@
 #include "userland/nhv-vm/loader.h"
 #include "userland/nhv-vm/machine.h"
 #include "userland/nhv-vm/nesting.h"
+#include "userland/nhv-vm/smbios.h"
 
 #define MAX_SETS	64
 #define EXIT_USAGE	2
@@ -134,6 +135,12 @@ static int read_images(struct images *im, const struct vm_config *c, char *why, 
 static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 {
 	const struct vm_config *c = vm->cfg;
+	uint8_t *smb = vm_guest_ptr(vm, GPA_SMBIOS, SMBIOS_AREA);
+
+	if (!smb || !smbios_write(smb, SMBIOS_AREA, (uint32_t)GPA_SMBIOS, c->uuid)) {
+		snprintf(why, whylen, "no room for the SMBIOS tables at %#llx", GPA_SMBIOS);
+		return -1;
+	}
 
 	if (im->kind == KERNEL_MULTIBOOT)
 		return load_multiboot(vm, &im->kernel, c->kernel, c->initrd ? &im->initrd : NULL,

@@ -15,3 +15,4 @@ $(B)/fuzz/fuzz-vm-loader: tests/nhv-vm/loadervm.h
 $(eval $(call unit_test,test-vm-store,tests/nhv-vm/test-store.c userland/nhv-vm/store.c userland/nhv-vm/args.c))
 $(eval $(call unit_test,test-vm-execproto,tests/nhv-vm/test-execproto.c userland/nhv-vm/execproto.c))
 $(eval $(call fuzzer,fuzz-execproto,tests/nhv-vm/fuzz-execproto.c userland/nhv-vm/execproto.c))
+$(eval $(call unit_test,test-vm-smbios,tests/nhv-vm/test-smbios.c userland/nhv-vm/smbios.c))
