@@ -23,13 +23,14 @@ fi
 t() { if [ "$1" = 0 ]; then echo "ok $2 - $3$(todo "$2")"; else echo "not ok $2 - $3$(todo "$2")"; fi; return "$1"; }
 # Checks that wait for nhv-vm's L2 backdoor and GuestRPC (issue 13 points
 # 1-4, branch l2-vmw): TODO until it is merged.
-KNOWN="${NHV_VMTOOLS_KNOWN-1 2 3 4 5 6 7 8 9}"
+KNOWN="${NHV_VMTOOLS_KNOWN-}"
 todo() { case " $KNOWN " in *" $1 "*) printf ' # TODO needs the L2 backdoor and GuestRPC in nhv-vm (issue 13, l2-vmw)' ;; esac; }
 show() { printf '%s\n' "$1" | tail -n "${2:-20}" | sed 's/^/# /'; }
 
 # The L2 script.  say: one console line per finding.
 script=$(cat <<'EOF'
 say() { echo "tools: $*" > /dev/console; }
+hostname l2-tools-7
 i=0
 while [ $i -lt 60 ] && ! pidof vmtoolsd > /dev/null; do sleep 1; i=$((i + 1)); done
 sleep 5
@@ -66,11 +67,11 @@ if ! vm_wait_for 'nhv: ready' 600; then
 fi
 vm_sh 'PS1=""; PS2=""' 20 >/dev/null
 
-# Waits until `nhv vm log tools` has a line matching RE (up to S seconds)
-# and prints the first one; the loop runs in a subshell: `exit` must not
-# end the serial root shell.
+# Waits until `nhv vm log tools` has a line matching RE (up to S seconds
+# of L1's clock, however slow each try) and prints the first one; the loop
+# runs in a subshell: `exit` must not end the serial root shell.
 tools_line() {
-	vm_sh "(for i in \$(seq $2); do l=\$(nhv vm log tools | tr -d '\\r' | grep -m1 -E '$1') && { echo \"\$l\"; exit 0; }; sleep 1; done; exit 1)" $(($2 + 30))
+	vm_sh "(end=\$((\$(date +%s) + $2)); while [ \$(date +%s) -lt \$end ]; do l=\$(nhv vm log tools | tr -d '\\r' | grep -m1 -E '$1') && { echo \"\$l\"; exit 0; }; sleep 1; done; exit 1)" $(($2 + 60))
 }
 
 out=$(vm_sh "echo $vmx | base64 -d > /tmp/tools.vmx && nhv vm define /tmp/tools.vmx && nhv vm start tools; echo rc=\$?" 120)
@@ -113,15 +114,18 @@ printf '%s\n' "$line" | grep -Eq '^tools: hosttime=[0-9]{1,2} [A-Z][a-z]{2} 20[0
 t $? 6 "vmware-toolbox-cmd stat hosttime answers with the host's date ('${line#tools: }')"
 
 # The guestInfo plugin reports within its poll interval (10 s in the
-# guest's tools.conf).  L2 has no network interface but lo (issue 14), so
-# the report carries the guest's host name and no address: list shows what
-# was reported.
-out=$(vm_sh '(for i in $(seq 120); do nhv vm list --json | grep "\"name\": \"tools\"" | grep -q "\"ip\": " && break; sleep 1; done); nhv vm list; nhv vm list --json' 200)
-printf '%s\n' "$out" | grep '"name": "tools"' | grep -q '"ip": '
-t $? 7 "nhv vm list shows what vmtoolsd's guestinfo plugin reported" || show "$out"
+# guest's tools.conf): the host name the script set, and the addresses of
+# its network interfaces.  L2 has none but lo yet (issue 14), so the check
+# is on the host name, as the running VMM's status shows what the tools
+# reported; list's line for the VM is shown as well.
+out=$(vm_sh '(end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do nhv vm status tools | grep -q "\"hostname\":\"l2-tools-7\"" && exit 0; sleep 1; done; exit 1); echo rc=$?; nhv vm status tools; nhv vm list' 200)
+printf '%s\n' "$out" | grep -qx 'rc=0'
+t $? 7 "vmtoolsd's guestinfo report (host name l2-tools-7) reaches L1: $(printf '%s\n' "$out" | grep -o '"hostname":"[^"]*","ip":"[^"]*"' | head -n 1)" ||
+	show "$out"
 
-out=$(vm_sh 'nhv vm shutdown tools; echo rc=$?; (for i in $(seq 300); do nhv vm list | grep -q "^tools  *off " && exit 0; sleep 1; done; exit 1); nhv vm list; nhv vm log tools | tr -d "\r" | grep "^nhv-l2: shutdown"' 400)
-printf '%s\n' "$out" | grep -qx 'rc=0' && printf '%s\n' "$out" | grep -q '^tools  *off ' &&
+out=$(vm_sh 'nhv vm shutdown tools --timeout 300; echo rc=$?; nhv vm list; nhv vm log tools | tr -d "\r" | grep "^nhv-l2: shutdown"' 400)
+printf '%s\n' "$out" | grep -qx 'rc=0' && printf '%s\n' "$out" | grep -qx 'tools: shut down by its tools' &&
+	printf '%s\n' "$out" | grep -q '^tools  *off ' &&
 	printf '%s\n' "$out" | grep -qx 'nhv-l2: shutdown -h now: poweroff'
 t $? 8 "nhv vm shutdown tools: OS_Halt over TCLO, vmtoolsd runs '/sbin/shutdown -h now', list says off" ||
 	show "$out"
