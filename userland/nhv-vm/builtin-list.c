@@ -7,12 +7,14 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "userland/lib/json.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/control.h"
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/store.h"
 
@@ -25,7 +27,7 @@ struct row {
 	double resets;
 	struct vm_state st;
 	char err[1024];
-	char status[8192];	/* the VMM's status line, "" when not running */
+	char *status;		/* the VMM's status line (malloc'd), NULL when not running */
 };
 
 static void json_num(double v, int whole)
@@ -45,7 +47,6 @@ static void fill(const char *name, struct row *r)
 	struct timespec now;
 
 	memset(r, 0, sizeof(*r));
-	answer = r->status;
 	r->uptime = r->init_s = r->resets = -1;
 	store_vmx_path(name, vmx, sizeof(vmx));
 	r->valid = vm_config_load(&c, vmx, NULL, 0, r->err, sizeof(r->err)) == 0;
@@ -66,11 +67,14 @@ static void fill(const char *name, struct row *r)
 	if (r->st.started > 0)
 		r->uptime = (double)now.tv_sec + now.tv_nsec / 1e9 - r->st.started;
 	store_run_file(name, "control.sock", sock, sizeof(sock));
-	if (ctl_request(sock, "status", answer, sizeof(r->status), 2000, why, sizeof(why)) == 0) {
+	answer = malloc(CONTROL_STATUS_MAX);
+	if (answer && ctl_request(sock, "status", answer, CONTROL_STATUS_MAX, 2000, why,
+				  sizeof(why)) == 0) {
 		ctl_json_number(answer, "uptime_s", &r->uptime);
 		ctl_json_number(answer, "resets", &r->resets);
+		r->status = answer;
 	} else {
-		answer[0] = '\0';
+		free(answer);
 	}
 }
 
@@ -99,10 +103,12 @@ static void verbose_lines(const struct row *r)
 {
 	char policy[32], query[128], action[128], ip[64], hc[16];
 	double calls = -1, errors = -1;
-	const char *bd = strstr(r->status, "\"backdoor\":{");
+	const char *bd;
 
-	if (!r->status[0])
+	if (!r->status)
 		return;
+	bd = strstr(r->status, "\"backdoor\":{");
+
 	if (bd) {
 		ctl_json_number(bd, "calls", &calls);
 		ctl_json_number(bd, "guest_errors", &errors);
@@ -165,7 +171,7 @@ int cmd_list(int argc, char **argv)
 			printf(", \"reason\": ");
 			json_str(stdout, r->st.running ? "" : r->valid ? r->st.reason : r->err);
 			if (verbose)
-				printf(", \"status\": %s", r->status[0] ? r->status : "null");
+				printf(", \"status\": %s", r->status ? r->status : "null");
 			printf("}");
 		}
 		printf("%s]\n", n ? "\n" : "");
