@@ -30,9 +30,11 @@ cat > "$work/root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+boot=$(dmesg | wc -l)
 insmod /nhv.ko; echo "=== nhv-bochs-vmw: insmod rc=$?"
 /nhv-vm boot --vmx /bd.vmx --accel nhv --timeout 1800 2>&1; echo "=== nhv-bochs-vmw: boot rc=$?"
-dmesg | grep -E 'BUG:|Oops|WARNING:|general protection' | sed 's/^/=== nhv-bochs-vmw: dmesg: /'
+# From nhv.ko's load on: the kernel's own notices on Bochs' CPU (RETBleed, xstate) are not ours.
+dmesg | tail -n +$((boot + 1)) | grep -E 'BUG:|Oops|WARNING:|general protection' | sed 's/^/=== nhv-bochs-vmw: dmesg: /'
 echo "=== nhv-bochs-vmw: END"
 i=0; while [ $i -lt 64 ]; do echo "=== nhv-bochs-vmw: padding $i ................................................................"; i=$((i + 1)); done
 sleep 1
@@ -67,8 +69,8 @@ else
 fi
 if printf '%s\n' "$log" | grep -q '=== nhv-bochs-vmw: END' &&
    ! printf '%s\n' "$log" | grep -q '=== nhv-bochs-vmw: dmesg:'; then
-	echo "ok 3 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log"
+	echo "ok 3 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log after nhv.ko's load"
 else
-	echo "not ok 3 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log (or no END)"
+	echo "not ok 3 - no BUG:, Oops, WARNING: or general protection in the L1 kernel log after nhv.ko's load (or no END)"
 	printf '%s\n' "$log" | grep -A15 '=== nhv-bochs-vmw: dmesg:' | sed 's/^/# /'
 fi
