@@ -242,6 +242,18 @@ static void guestrpc(void)
 	tap_is_str(rpc(b, "info-get guestinfo.x"), "1 from the host",
 		   "after a guest reset every channel is free again, guestinfo kept");
 
+	{
+		uint64_t calls, errors, before;
+		struct nhvbd_host_tools t;
+
+		backdoor_tools(b, &t, &calls, &before);
+		nlog = 0;
+		tap_is_str(rpc(b, "log hello\x01 from the guest"), "1 ", "the guest's RPCI log line");
+		backdoor_tools(b, &t, &calls, &errors);
+		tap_ok(nlog == 1 && !strcmp(last_log, "guest tools log: hello? from the guest"),
+		       "is logged once, control characters shown as '?' (%s)", last_log);
+		tap_is_int((long long)(errors - before), 0, "and not counted as a guest error");
+	}
 	for (int i = 0; i < NHVBD_HOST_TCLO_QUEUE; i++)
 		backdoor_tclo(b, "OS_Halt");
 	tap_is_int(backdoor_tclo(b, "OS_Halt"), NHVBD_ENOSPACE, "the TCLO queue is bounded (%d)",

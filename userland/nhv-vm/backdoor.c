@@ -21,28 +21,34 @@
 #define BDOOR_CMD_STEALCLOCK	91u	/* reference section 2: not answered = unavailable */
 #define BDOOR_FLAGS_HB		(1u << 0)	/* hypercall DX: high bandwidth */
 
+/* A log line, at most BACKDOOR_LOG_MAX of them, then one saying so. Lock held. */
+static void emit(struct backdoor *b, const char *text)
+{
+	const char *line = text;
+
+	if (b->logged > BACKDOOR_LOG_MAX)
+		return;
+	if (b->logged++ == BACKDOOR_LOG_MAX)
+		line = "backdoor: more guest errors, not logged";
+	if (b->log)
+		b->log(b->log_ctx, line);
+	else
+		fprintf(stderr, "nhv-vm: %s\n", line);
+}
+
 static void say(struct backdoor *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A guest error: counted, logged up to BACKDOOR_LOG_MAX times. Lock held. */
+/* A guest error: counted and logged. Lock held. */
 static void say(struct backdoor *b, const char *fmt, ...)
 {
 	char line[600];
 	va_list ap;
 
 	b->errors++;
-	if (b->logged > BACKDOOR_LOG_MAX)
-		return;
-	if (b->logged++ == BACKDOOR_LOG_MAX) {
-		snprintf(line, sizeof(line), "backdoor: more guest errors, not logged");
-	} else {
-		va_start(ap, fmt);
-		vsnprintf(line, sizeof(line), fmt, ap);
-		va_end(ap);
-	}
-	if (b->log)
-		b->log(b->log_ctx, line);
-	else
-		fprintf(stderr, "nhv-vm: %s\n", line);
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	emit(b, line);
 }
 
 static int now_usec(void *ctx, uint64_t *usec)
@@ -60,19 +66,15 @@ static int now_usec(void *ctx, uint64_t *usec)
 static void on_event(void *ctx, const struct nhvbd_host_event *ev)
 {
 	struct backdoor *b = ctx;
-	char clean[200];
-	size_t i;
+	char clean[220] = "guest tools log: ";
+	size_t i = strlen(clean);
 
 	if (ev->type != NHVBD_EV_LOG || !ev->text)
 		return;
-	for (i = 0; ev->text[i] && i + 1 < sizeof(clean); i++)
-		clean[i] = ev->text[i] >= 0x20 && ev->text[i] < 0x7f ? ev->text[i] : '?';
+	for (const char *p = ev->text; *p && i + 1 < sizeof(clean); p++)
+		clean[i++] = *p >= 0x20 && *p < 0x7f ? *p : '?';
 	clean[i] = '\0';
-	if (b->logged < BACKDOOR_LOG_MAX) {
-		b->logged++;
-		b->errors--;	/* say() counts errors; a log line is none */
-		say(b, "guest tools log: %s", clean);
-	}
+	emit(b, clean);
 }
 
 struct backdoor *backdoor_new(const struct backdoor_setup *s)

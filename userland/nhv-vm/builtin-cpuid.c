@@ -84,12 +84,32 @@ static void show_leaf(const struct vm_config *c, const struct cpuid_out *o, enum
 	}
 	printf("0x%08x.%u: eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n", leaf, sub, out[0], out[1],
 	       out[2], out[3]);
-	for (int r = 0; r < 4; r++)
+	for (int r = 0; r < 4; r++) {
+		uint32_t diff = out[r] ^ host[r];
+		const char *one = NULL;
+		int same = 1, bits = 0;
+
+		for (int b = 0; b < 32; b++) {
+			const char *w = who[r][b] ? who[r][b] : "nhv.ko";
+
+			if (!((diff >> b) & 1))
+				continue;
+			bits++;
+			if (one && strcmp(one, w))
+				same = 0;
+			one = w;
+		}
+		/* A register one source set as a whole: one line. */
+		if (bits > 2 && same) {
+			printf("    %s: 0x%08x -> 0x%08x  %s\n", reg_name[r], host[r], out[r], one);
+			continue;
+		}
 		for (int b = 31; b >= 0; b--)
-			if (((out[r] ^ host[r]) >> b) & 1)
+			if ((diff >> b) & 1)
 				printf("    %s bit %2d: %u -> %u  %s\n", reg_name[r], b,
 				       (host[r] >> b) & 1, (out[r] >> b) & 1,
 				       who[r][b] ? who[r][b] : "nhv.ko");
+	}
 }
 
 int cmd_cpuid(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "userland/nhv-vm/config.h"
+#include "userland/lib/hexfmt.h"
 #include "userland/nhv-vm/cpuid-mask.h"
 
 #define MAX_VMX_BYTES	(1 << 20)	/* a .vmx is a few KiB; refuse anything absurd */
@@ -122,17 +123,6 @@ static int k_numvcpus(struct ctx *x, const char *key, const char *v)
 	return 0;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* VMware's form "56 4d 0a ... 3c-2e ..." : 16 hex bytes, spaces and one dash allowed. */
 static int k_uuid_bios(struct ctx *x, const char *key, const char *v)
 {
@@ -140,7 +130,7 @@ static int k_uuid_bios(struct ctx *x, const char *key, const char *v)
 	int digits = 0;
 
 	for (const char *p = v; *p; p++) {
-		int h = hexval(*p);
+		int h = hex_digit((unsigned char)*p);
 
 		if (h >= 0 && digits >= 0 && digits < 32)
 			b[digits / 2] = (uint8_t)(digits % 2 ? (b[digits / 2] << 4) | h : h);
@@ -198,32 +188,31 @@ static int k_cmdline(struct ctx *x, const char *key, const char *v)
 	return set_str(x, &x->c->cmdline, v);
 }
 
-static int k_autostart(struct ctx *x, const char *key, const char *v)
+static int set_bool(struct ctx *x, const char *key, const char *v, int *dst)
 {
-	if (parse_bool(v, &x->c->autostart))
+	if (parse_bool(v, dst))
 		return fail(x, key, "expected TRUE or FALSE, got \"%s\"", v);
 	return 0;
+}
+
+static int k_autostart(struct ctx *x, const char *key, const char *v)
+{
+	return set_bool(x, key, v, &x->c->autostart);
 }
 
 static int k_restrict_backdoor(struct ctx *x, const char *key, const char *v)
 {
-	if (parse_bool(v, &x->c->restrict_backdoor))
-		return fail(x, key, "expected TRUE or FALSE, got \"%s\"", v);
-	return 0;
+	return set_bool(x, key, v, &x->c->restrict_backdoor);
 }
 
 static int k_pseudo_perfctr(struct ctx *x, const char *key, const char *v)
 {
-	if (parse_bool(v, &x->c->pseudo_perfctr))
-		return fail(x, key, "expected TRUE or FALSE, got \"%s\"", v);
-	return 0;
+	return set_bool(x, key, v, &x->c->pseudo_perfctr);
 }
 
 static int k_hv_cpuid_v0(struct ctx *x, const char *key, const char *v)
 {
-	if (parse_bool(v, &x->c->hv_cpuid_v0))
-		return fail(x, key, "expected TRUE or FALSE, got \"%s\"", v);
-	return 0;
+	return set_bool(x, key, v, &x->c->hv_cpuid_v0);
 }
 
 static int k_nesting(struct ctx *x, const char *key, const char *v)

@@ -130,7 +130,7 @@ static void status(struct control *c, struct client *cl)
 	};
 	struct vm *vm = c->vm;
 	uint64_t sum[VX_NR] = { 0 }, hw = 0;
-	char buf[4096] = "";
+	char buf[CONTROL_STATUS_MAX] = "";
 	FILE *f;
 
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {

@@ -3,6 +3,7 @@
  * type 0 7.1, type 1 7.2, type 127 7.46.
  */
 #include <string.h>
+#include "userland/lib/hexfmt.h"
 #include "userland/nhv-vm/smbios.h"
 
 #define EP_LEN		0x1f
@@ -73,17 +74,11 @@ static uint8_t *structure(struct out *o, uint8_t type, uint8_t len, const char *
 /* "VMware-56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc": VMware's serial number. */
 static void serial(const uint8_t u[16], char out[64])
 {
-	static const char hex[] = "0123456789abcdef";
-	char *p = out + 7;
+	struct nhv_uuid id;
 
+	memcpy(id.b, u, sizeof(id.b));
 	memcpy(out, "VMware-", 7);
-	for (int i = 0; i < 16; i++) {
-		*p++ = hex[u[i] >> 4];
-		*p++ = hex[u[i] & 15];
-		if (i < 15)
-			*p++ = i == 7 ? '-' : ' ';
-	}
-	*p = '\0';
+	uuid_format_vmx(&id, out + 7);
 }
 
 size_t smbios_write(uint8_t *area, size_t size, uint32_t gpa, const uint8_t uuid[16])

@@ -11,7 +11,8 @@
  *      double CLOSE
  *   4. the RPCI round trip again: it must still work (no stuck channel)
  * Every line goes to COM1; exit 0x21 through isa-debug-exit when the last
- * round trip answered, 0x22 when it did not.
+ * round trip answered, 0x22 when it did not.  The command-line word
+ * "quick" makes 500 random calls a path instead of 20000 (Bochs).
  */
 #include "guest.h"
 
@@ -214,9 +215,8 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	uint32_t a, b, c, d;
 	struct regs r = { MAGIC, ~MAGIC, CMD_GETVERSION, 0, 0, 0 };
+	unsigned int count = magic == MB_BOOT_MAGIC && cmdline_has(mbi, "quick") ? 500 : 20000;
 
-	(void)magic;
-	(void)mbi;
 	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000u), "c"(0));
 	puts_serial("bdoor: signature ");
 	for (int i = 0; i < 4; i++)
@@ -235,9 +235,9 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	round_trip("bdoor: rpci in ", 0);
 	if (use_hypercall)
 		round_trip("bdoor: rpci hypercall ", 1);
-	random_calls(0, 20000);
+	random_calls(0, count);
 	if (use_hypercall)
-		random_calls(1, 20000);
+		random_calls(1, count);
 	puts_serial("bdoor: random calls done\n");
 	malformed();
 	{
