@@ -120,7 +120,13 @@ printf '%s\n' "$out" | grep -q '^0x40000000.0: eax=0x40000010 ebx=0x61774d56 ecx
 t $? 11 "nhv vm cpuid: VMware's leaf 0x40000000, and 1.ECX[23] cleared by cpuid.1.ecx"
 [ $? = 0 ] || show "$out"
 
-out=$(vm_sh 'nhv vm shutdown default --timeout 5; echo rc=$?; nhv vm stop default --force >/dev/null 2>&1; dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 120)
+# The default guest runs open-vm-tools (images/l2/vmtools/); a copy of it
+# with nhv.vmtools=off is a guest without tools.
+out=$(vm_sh 'nhv vm stop default --force >/dev/null 2>&1
+sed -e "s/^displayName = .*/displayName = \"notools\"/" -e "/^nhv.autostart/d" -e "s/^\(nhv.cmdline = \".*\)\"\$/\1 nhv.vmtools=off\"/" /usr/lib/nhv/l2/default.vmx > /tmp/notools.vmx
+nhv vm define /tmp/notools.vmx >/dev/null && nhv vm start notools >/dev/null 2>&1
+(for i in $(seq 400); do nhv vm log notools | grep -q "^nhv-l2: init" && exit 0; sleep 1; done; exit 1)
+nhv vm shutdown notools --timeout 5; echo rc=$?; nhv vm stop notools --force >/dev/null 2>&1; dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 600)
 printf '%s\n' "$out" | grep -q "still runs after 5 s (are the guest's VMware tools running?" &&
 	printf '%s\n' "$out" | grep -qx 'rc=1' && ! printf '%s\n' "$out" | grep -Eq 'BUG:|Oops|WARNING: CPU|general protection'
 t $? 12 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
