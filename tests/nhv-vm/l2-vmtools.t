@@ -112,11 +112,13 @@ t $? 6 "vmware-toolbox-cmd stat hosttime answers with the host's date ('${line#t
 # The guestInfo plugin reports within its poll interval (10 s in the
 # guest's tools.conf): the host name the script set, and the addresses of
 # its network interfaces.  L2 has none but lo yet (issue 14), so the check
-# is on the host name, as the running VMM's status shows what the tools
-# reported; list's line for the VM is shown as well.
-out=$(vm_sh '(end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do nhv vm status tools | grep -q "\"hostname\":\"l2-tools-7\"" && exit 0; sleep 1; done; exit 1); echo rc=$?; nhv vm status tools; nhv vm list' 200)
-printf '%s\n' "$out" | grep -qx 'rc=0'
-t $? 7 "vmtoolsd's guestinfo report (host name l2-tools-7) reaches L1: $(printf '%s\n' "$out" | grep -o '"hostname":"[^"]*","ip":"[^"]*"' | head -n 1)" ||
+# is on the host name, in the running VMM's status; `list --verbose` says
+# the tools run (their TCLO channel is open) and gives the IP once one is
+# reported.
+out=$(vm_sh '(end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do nhv vm status tools | grep -q "\"hostname\":\"l2-tools-7\"" && exit 0; sleep 1; done; exit 1); echo rc=$?; nhv vm status tools; nhv vm list --verbose' 200)
+printf '%s\n' "$out" | grep -qx 'rc=0' &&
+	printf '%s\n' "$out" | grep -A3 '^tools ' | grep -q '^    backdoor: .*, tools running'
+t $? 7 "vmtoolsd's guestinfo report reaches L1 ($(printf '%s\n' "$out" | grep -o '"hostname":"[^"]*","ip":"[^"]*"' | head -n 1)); list --verbose: $(printf '%s\n' "$out" | grep -A3 '^tools ' | grep -o 'tools running.*' | head -n 1)" ||
 	show "$out"
 
 out=$(vm_sh 'nhv vm shutdown tools --timeout 300; echo rc=$?; nhv vm list; nhv vm log tools | tr -d "\r" | grep "^nhv-l2: shutdown"' 400)
