@@ -11,6 +11,7 @@
 #   RPCI round trip (by IN and by VMMCALL), hammers the backdoor with random
 #   registers and malformed GuestRPC, gets refusals, and a last round trip
 #   still answers; nhv-vm logs the errors, rate-limited, and exits normally;
+#   the same on --accel kvm (port exits, no hypercall);
 # - guestinfo set and read through `nhv vm guestinfo` on a running guest,
 #   `nhv vm status` and `list --verbose` count backdoor calls and show
 #   NESTING_CONTROL's answer from QEMU's vmport (it does not know it), `nhv vm cpuid` shows the VMware leaves and
@@ -19,7 +20,7 @@
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..12"
+echo "1..13"
 if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the bdoor test guest (make iso tests)"
 	exit 1
@@ -93,6 +94,17 @@ printf '%s\n' "$out" | grep -q '^nhv-vm: bd: backdoor: more guest errors, not lo
 t $? 8 "the guest's errors are logged, at most 50 lines and one saying the rest is not ($n)"
 [ $? = 0 ] || show "$out"
 
+# The same guest on KVM (kvm_amd in L1): port 0x5658 by GET_REGS/SET_REGS, no hypercall advertised.
+out=$(vm_sh 'cd /tmp/g && nhv-vm boot --vmx bd.vmx --accel kvm --set nhv.cmdline=quick --timeout 300 2>&1; echo status=$?' 400)
+printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: 0x40000010 ecx 0x00000000' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: GETVERSION eax 0x00000006' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
+	printf '%s\n' "$out" | grep -qx 'status=67'
+t $? 9 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
+[ $? = 0 ] || show "$out"
+
 # A running guest: the default L2 guest, started by hand (autostart is off here).
 out=$(vm_sh "nhv vm start default >/dev/null 2>&1; for i in \$(seq 400); do nhv vm log default | grep -q '^nhv-l2: init' && break; sleep 1; done
 nhv vm guestinfo default lab.owner='alice |x\"y'; echo rc1=\$?
@@ -101,7 +113,7 @@ nhv vm guestinfo default nosuch; echo rc3=\$?" 500)
 printf '%s\n' "$out" | grep -qx 'rc1=0' && printf '%s\n' "$out" | grep -qx 'alice |x"y' &&
 	printf '%s\n' "$out" | grep -qx 'rc2=0' && printf '%s\n' "$out" | grep -q 'guestinfo.nosuch: No value found' &&
 	printf '%s\n' "$out" | grep -qx 'rc3=1'
-t $? 9 "nhv vm guestinfo sets and reads a running guest's guestinfo (quotes and | kept); an unset key exits 1"
+t $? 10 "nhv vm guestinfo sets and reads a running guest's guestinfo (quotes and | kept); an unset key exits 1"
 [ $? = 0 ] || show "$out"
 
 out=$(vm_sh 'nhv vm status default; nhv vm list --verbose' 60)
@@ -111,13 +123,13 @@ calls=$(printf '%s\n' "$out" | sed -n 's/.*"backdoor":{"calls":\([0-9]*\).*/\1/p
 	printf '%s\n' "$out" | grep -qF '"nesting":{"policy":"auto","query":"L0 does not know NESTING_CONTROL (EAX 0xffffffff)","action":"none (auto, L0 cannot toggle)"}' &&
 	printf '%s\n' "$out" | grep -Eq '^    backdoor: [1-9][0-9]* calls, [0-9]+ guest errors, hypercall vmmcall, tools not running$' &&
 	printf '%s\n' "$out" | grep -qx '    nesting (L0): policy auto; QUERY: L0 does not know NESTING_CONTROL (EAX 0xffffffff); none (auto, L0 cannot toggle)'
-t $? 10 "status and list --verbose: the guest's backdoor calls (${calls:-none}), the hypercall, L0's answer to NESTING_CONTROL (QEMU's vmport: unknown)"
+t $? 11 "status and list --verbose: the guest's backdoor calls (${calls:-none}), the hypercall, L0's answer to NESTING_CONTROL (QEMU's vmport: unknown)"
 [ $? = 0 ] || show "$out"
 
 out=$(vm_sh 'nhv vm cpuid default --set cpuid.1.ecx=--------0-----------------------' 60)
 printf '%s\n' "$out" | grep -q '^0x40000000.0: eax=0x40000010 ebx=0x61774d56 ecx=0x4d566572 edx=0x65726177' &&
 	printf '%s\n' "$out" | grep -Eq '^    ecx bit 23: 1 -> 0  cpuid\.1\.ecx$'
-t $? 11 "nhv vm cpuid: VMware's leaf 0x40000000, and 1.ECX[23] cleared by cpuid.1.ecx"
+t $? 12 "nhv vm cpuid: VMware's leaf 0x40000000, and 1.ECX[23] cleared by cpuid.1.ecx"
 [ $? = 0 ] || show "$out"
 
 # The default guest runs open-vm-tools (images/l2/vmtools/); a copy of it
@@ -129,7 +141,7 @@ nhv vm define /tmp/notools.vmx >/dev/null && nhv vm start notools >/dev/null 2>&
 nhv vm shutdown notools --timeout 5; echo rc=$?; nhv vm stop notools --force >/dev/null 2>&1; dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 600)
 printf '%s\n' "$out" | grep -q "still runs after 5 s (are the guest's VMware tools running?" &&
 	printf '%s\n' "$out" | grep -qx 'rc=1' && ! printf '%s\n' "$out" | grep -Eq 'BUG:|Oops|WARNING: CPU|general protection'
-t $? 12 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
+t $? 13 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
 [ $? = 0 ] || show "$out"
 
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true

@@ -63,6 +63,16 @@ static void port_io(void *dev, uint16_t port, int is_write, uint32_t *data, unsi
 	struct backdoor_call c = { .kind = is_write ? NHV_BACKDOOR_OUT : NHV_BACKDOOR_IN,
 				   .size = (uint8_t)size, .port = port };
 
+	if (is_write || size != 4 || port != BDOOR_PORT) {
+		/* Not a backdoor call (OUT, a narrow IN, the HB port, INS/OUTS elements):
+		 * logged, registers untouched, reads see an empty port. */
+		__u64 g[NHV_NR_GPRS] = { 0 };
+
+		backdoor_call(vm->backdoor, g, &c);
+		if (!is_write)
+			*data = 0xFFFFFFFFu;
+		return;
+	}
 	if (!v || v->vm != vm || vm->accel->get_regs(v, &r)) {
 		if (!is_write)
 			*data = 0xFFFFFFFFu;
@@ -75,8 +85,8 @@ static void port_io(void *dev, uint16_t port, int is_write, uint32_t *data, unsi
 			*data = 0xFFFFFFFFu;
 		return;
 	}
-	if (!is_write)
-		*data = (uint32_t)r.gpr[NHV_RAX];
+	/* EAX as the IN's data and in the registers (KVM takes the latter after SET_REGS). */
+	*data = (uint32_t)r.gpr[NHV_RAX];
 	vm->accel->set_regs(v, &r);
 }
 
