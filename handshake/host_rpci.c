@@ -192,7 +192,13 @@ size_t nhvbd_host_rpci(struct nhvbd_host *h, const char *msg, size_t len, char *
 	const char *sp, *args;
 	size_t n;
 
-	/* Text only: a NUL inside the message would cut every string below. */
+	/* open-vm-tools send most RPCI text with its terminating NUL
+	 * (RpcChannel_Send(chan, msg, strlen(msg) + 1, ...)): one NUL at the
+	 * end ends the text.  Text only: a NUL inside the message would cut
+	 * every string below (XDR payloads such as SetGuestInfo's NIC lists
+	 * are refused with it). */
+	if (len > 0 && msg[len - 1] == '\0')
+		len--;
 	if (memchr(msg, '\0', len)) {
 		answer(&o, 0, "Invalid message");
 		return o.len;

@@ -6,9 +6,16 @@ EXTRA_MODULES_DIR := $(B)/modules
 # definition, installed under /usr/lib/nhv/l2 in the appliance.  Its kernel
 # is the appliance's own, read from the boot medium (no second copy).
 L2_DIR := $(B)/l2
-$(L2_DIR)/.ok: $(wildcard images/l2/*) images/initramfs-common.sh $(KDIR)/.ok
+# Debian's open-vm-tools and the libraries it links, unpacked (never
+# installed) from the .debs of images/l2/vmtools/packages.list.
+L2_VMTOOLS := $(L2_DIR)/vmtools-root
+$(L2_VMTOOLS)/.ok: images/l2/fetch-debs.sh images/l2/vmtools/packages.list | $(DEPS_STAMP)
+	images/l2/fetch-debs.sh images/l2/vmtools/packages.list $(B)/deb $(L2_VMTOOLS)
+	@touch $@
+
+$(L2_DIR)/.ok: $(wildcard images/l2/*) $(wildcard images/l2/vmtools/*) images/initramfs-common.sh $(KDIR)/.ok $(L2_VMTOOLS)/.ok
 	@mkdir -p $(L2_DIR)
-	images/l2/mkl2initramfs.sh $(L2_DIR)/initrd.img $(KDIR) $(KVER)
+	images/l2/mkl2initramfs.sh $(L2_DIR)/initrd.img $(KDIR) $(KVER) $(L2_VMTOOLS)
 	cp images/l2/default.vmx $(L2_DIR)/default.vmx
 	@touch $@
 

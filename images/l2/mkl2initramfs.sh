@@ -1,12 +1,16 @@
 #!/bin/sh
 # Build the default L2 guest's initramfs: busybox-static, the virtio modules
-# of images/l2/modules.list (dependencies first, in load.list order) and
-# images/l2/init.  Its kernel is the appliance's own (docs/nhv-vm.md).
-# Usage: images/l2/mkl2initramfs.sh OUT.img KDIR KVER
+# of images/l2/modules.list (dependencies first, in load.list order),
+# images/l2/init and, with VMTOOLS (a tree of unpacked Debian packages,
+# images/l2/fetch-debs.sh), open-vm-tools: the files of
+# images/l2/vmtools/files.list and their shared libraries.  Its kernel is
+# the appliance's own (docs/nhv-vm.md).
+# Usage: images/l2/mkl2initramfs.sh OUT.img KDIR KVER [VMTOOLS]
 set -eu
 out=$1
 kdir=$2
 kver=$3
+vmtools=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 what="l2 initramfs"
 . "$here/../initramfs-common.sh"
@@ -46,5 +50,35 @@ for p in $order; do
 	echo "$p" >> "$stage/lib/modules/load.list"
 done
 
+# open-vm-tools: each file with its Debian path; a symbolic link (a
+# library's soname, /lib64's loader) is kept as a link, with its target.
+ntools=0
+if [ -n "$vmtools" ]; then
+	files=$(sed -e 's/#.*//' "$here/vmtools/files.list")
+	closure=$("$here/elf-closure.sh" "$vmtools" $files) ||
+		fail "the open-vm-tools files or their libraries are incomplete in $vmtools (images/l2/vmtools/packages.list)"
+	for p in $closure; do
+		while [ -L "$vmtools/$p" ]; do
+			mkdir -p "$stage/$(dirname "$p")"
+			cp -P "$vmtools/$p" "$stage/$p"
+			target=$(readlink "$vmtools/$p")
+			case "$target" in
+			/*) p=${target#/} ;;
+			*) p=$(dirname "$p")/$target ;;
+			esac
+		done
+		mkdir -p "$stage/$(dirname "$p")"
+		cp "$vmtools/$p" "$stage/$p"
+		ntools=$((ntools + 1))
+	done
+	mkdir -p "$stage/etc/vmware-tools" "$stage/var/log"
+	cp "$here/vmtools/tools.conf" "$stage/etc/vmware-tools/tools.conf"
+	cp "$here/vmtools/shutdown" "$stage/sbin/shutdown"
+	# glib asks for the user's entry (getpwuid_r) and warns without one.
+	echo "root:x:0:0:root:/root:/bin/sh" > "$stage/etc/passwd"
+	echo "root:x:0:" > "$stage/etc/group"
+	chmod 755 "$stage/sbin/shutdown"
+fi
+
 stage_pack gzip -9n
-echo "l2 initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo $order | wc -w) modules)"
+echo "l2 initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo $order | wc -w) modules, $ntools open-vm-tools files)"

@@ -292,6 +292,28 @@ static void test_rpci(void)
 		recv_text(&c, big, sizeof(big));
 		tap_ok(big[0] == '0', "a message with a NUL inside is refused");
 	}
+	{
+		/* open-vm-tools' vmtoolsd sends strlen + 1 bytes: text, then NUL */
+		const char dns[] = "SetGuestInfo  1 l2-tools";
+		const char set[] = "info-set guestinfo.nulend v";
+		const char two[] = "info-set guestinfo.nul2 w\0";
+		long n;
+
+		send_text(&c, dns, sizeof(dns));
+		n = recv_text(&c, big, sizeof(big));
+		tap_ok(n == 2 && !strcmp(big, "1 ") && !strcmp(H.tools.hostname, "l2-tools"),
+		       "SetGuestInfo ended by its NUL (as vmtoolsd sends it) is taken whole");
+		send_text(&c, set, sizeof(set));
+		recv_text(&c, big, sizeof(big));
+		tap_is_str(rpc(&c, "info-get guestinfo.nulend"), "1 v",
+			   "an info-set ended by its NUL stores the value without it");
+		send_text(&c, two, sizeof(two));
+		recv_text(&c, big, sizeof(big));
+		tap_ok(big[0] == '0', "two NULs at the end: the first is inside the text, refused");
+		send_text(&c, "", 1);
+		recv_text(&c, big, sizeof(big));
+		tap_is_str(big, "0 Unknown command", "a lone NUL is an empty message");
+	}
 	/* the largest message accepted, and a value that fills it */
 	memset(big, 'v', sizeof(big));
 	memcpy(big, "info-set guestinfo.big ", 23);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "userland/lib/tap.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/cpuid-mask.h"
 
 static char err[1024];
 
@@ -93,7 +94,9 @@ static void sets(void)
 
 	tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", bad_key, 2), -1, "--set unknown key refused");
 	tap_is_str(err, "--set: nhv.floppy: unknown key (expected displayName, memsize, numvcpus, "
-		   "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel)",
+		   "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel, "
+		   "nhv.nesting, guestinfo.*, cpuid.*, cpuid, hypervisor.cpuid.v0, "
+		   "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr)",
 		   "--set error names the key");
 	tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", no_eq, 1), -1, "--set without = refused");
 	tap_is_str(err, "--set: expected KEY=VALUE, got \"memsize\"", "--set without = message");
@@ -124,7 +127,9 @@ static void errors(void)
 	    "numvcpus too many");
 	bad("nhv.kernel = \"k\"\nethernet0.present = \"TRUE\"\n",
 	    "/vms/g/g.vmx:2: ethernet0.present: unknown key (expected displayName, memsize, numvcpus, "
-	    "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel)",
+	    "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel, "
+	    "nhv.nesting, guestinfo.*, cpuid.*, cpuid, hypervisor.cpuid.v0, "
+	    "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr)",
 	    "unknown key");
 	bad("nhv.kernel = \"k\"\nthis is not a pair\n",
 	    "/vms/g/g.vmx:2: expected `key = \"value\"` or a # comment", "garbage line");
@@ -169,6 +174,57 @@ static void errors(void)
 	}
 }
 
+/* Issue 13: the VMware keys. */
+static void vmware_keys(void)
+{
+	struct vm_config c;
+	char *set[] = { "guestinfo.b=from --set", "cpuid.1.ecx=-----------------------0--------" };
+	const char *text =
+		"nhv.kernel = \"k\"\n"
+		"uuid.bios = \"56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc\"\n"
+		"guestinfo.a = \"one |22two|22\"\n"
+		"guestinfo.b = \"file\"\n"
+		"monitor_control.restrict_backdoor = \"TRUE\"\n"
+		"monitor_control.pseudo_perfctr = \"yes\"\n"
+		"hypervisor.cpuid.v0 = \"FALSE\"\n"
+		"nhv.nesting = \"toggle\"\n"
+		"cpuid.80000001.edx.amd = \"----:----:----:----:----:----:----:----\"\n"
+		"cpuid = [ '1:ecx=xxxxxxxxxxxx0xxxxxxxxxxxxxxxxxxx' ]\n";
+
+	tap_is_int(parse(&c, text, set, 2), 0, "the VMware keys parse (%s)", err);
+	tap_ok(c.uuid[0] == 0x56 && c.uuid[7] == 0xbc && c.uuid[8] == 0xde && c.uuid[15] == 0xbc,
+	       "uuid.bios bytes in order");
+	tap_ok(c.ngi == 2 && !strcmp(c.gi_key[0], "guestinfo.a") && !strcmp(c.gi_val[0], "one \"two\"") &&
+	       !strcmp(c.gi_val[1], "from --set"), "guestinfo.* kept, decoded, --set wins");
+	tap_ok(c.restrict_backdoor && c.pseudo_perfctr && !c.hv_cpuid_v0 && c.nesting == VM_NESTING_TOGGLE,
+	       "restrict_backdoor, pseudo_perfctr, hypervisor.cpuid.v0 FALSE, nesting toggle");
+	tap_is_int((int)c.masks->n, 3, "three masks: VMware, Xen, and the --set one");
+	tap_ok(c.masks->n == 3 && c.masks->m[1].e.leaf == 1 && c.masks->m[1].e.reg == NHV_CPUID_ECX &&
+	       c.masks->m[1].e.and_mask == ~(1u << 19) && c.masks->m[2].e.and_mask == ~(1u << 8),
+	       "Xen's list clears ECX bit 19, the --set mask bit 8");
+	vm_config_free(&c);
+	tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", NULL, 0), 0, "without uuid.bios");
+	tap_ok(c.hv_cpuid_v0 == 1 && c.nesting == VM_NESTING_AUTO && c.uuid[0] == 0x56 && c.uuid[1] == 0x4d,
+	       "defaults: hypervisor shown, nesting auto, a UUID derived from the path (56 4d ...)");
+	vm_config_free(&c);
+
+	bad("nhv.kernel = \"k\"\ncpuid.1.ecx = \"--------0------Z----------------\"\n",
+	    "/vms/g/g.vmx:2: cpuid.1.ecx: 'Z' at column 16 (expected 0, 1, -, H, R or X)",
+	    "a VMware mask error names FILE:LINE, the key and the column");
+	bad("nhv.kernel = \"k\"\ncpuid = [ '1:ecx=xxxxxxxxxxxxxxxQxxxxxxxxxxxxxxxx' ]\n",
+	    "/vms/g/g.vmx:2: cpuid: 'Q' at column 26 (expected 0, 1, x, k or s)",
+	    "a Xen mask error names FILE:LINE, the key and the column");
+	bad("nhv.kernel = \"k\"\nhypervisor.cpuid.v0 = \"perhaps\"\n",
+	    "/vms/g/g.vmx:2: hypervisor.cpuid.v0: expected TRUE or FALSE, got \"perhaps\"",
+	    "hypervisor.cpuid.v0 not a boolean");
+	bad("nhv.kernel = \"k\"\nnhv.nesting = \"sometimes\"\n",
+	    "/vms/g/g.vmx:2: nhv.nesting: expected auto, toggle or off, got \"sometimes\"",
+	    "nhv.nesting unknown");
+	bad("nhv.kernel = \"k\"\nguestinfo. = \"x\"\n",
+	    "/vms/g/g.vmx:2: guestinfo.: expected guestinfo.NAME with at most 255 bytes in all",
+	    "guestinfo without a name");
+}
+
 static void files(void)
 {
 	struct vm_config c;
@@ -186,6 +242,7 @@ int main(void)
 	every_key();
 	sets();
 	errors();
+	vmware_keys();
 	files();
 	return tap_done();
 }

@@ -185,7 +185,7 @@ char *vmx_decode(const char *s, size_t n)
 	return out;
 }
 
-static char *encode(const char *s, size_t *len)
+char *vmx_encode(const char *s, size_t *len)
 {
 	size_t n = strlen(s), j = 0;
 	char *out = malloc(3 * n + 1);
@@ -252,7 +252,7 @@ static const char *house_eol(const struct vmx *v)
 static int make_pair_line(struct vmx *v, const char *key, const char *value, size_t at)
 {
 	size_t el, kl = strlen(key);
-	char *ev = encode(value, &el), *line;
+	char *ev = vmx_encode(value, &el), *line;
 	int r;
 
 	if (!ev)
@@ -275,7 +275,7 @@ static int make_pair_line(struct vmx *v, const char *key, const char *value, siz
 int vmx_set(struct vmx *v, const char *key, const char *value)
 {
 	size_t el, hits = 0;
-	char *ev = encode(value, &el);
+	char *ev = vmx_encode(value, &el);
 
 	if (!ev)
 		return -1;

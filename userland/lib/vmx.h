@@ -54,5 +54,7 @@ size_t vmx_count(const struct vmx *v, const char *key);
 
 /* Decodes |XX escapes of n bytes at s; malloc'd, NUL-terminated. */
 char *vmx_decode(const char *s, size_t n);
+/* Encodes control characters, '"' and '|' as |XX (one line, no quotes); malloc'd, *len set. */
+char *vmx_encode(const char *s, size_t *len);
 
 #endif

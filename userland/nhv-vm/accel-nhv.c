@@ -98,6 +98,8 @@ static void complete(struct nhv_run *run, const struct vcpu_exit *x)
 		run->io.data = x->io.data;
 	else if (run->exit_reason == NHV_EXIT_MMIO && !run->mmio.is_write)
 		run->mmio.data = x->mmio.data;
+	else if (run->exit_reason == NHV_EXIT_BACKDOOR)
+		run->backdoor.fault = x->bd.fault;	/* the registers were edited in place */
 }
 
 static int nhv_vcpu_run(struct vcpu *v, struct vcpu_exit *x)
@@ -155,6 +157,15 @@ static int nhv_vcpu_run(struct vcpu *v, struct vcpu_exit *x)
 	case NHV_EXIT_NONE:
 		x->reason = VX_INTR;
 		break;
+	case NHV_EXIT_BACKDOOR:
+		x->reason = VX_BACKDOOR;
+		x->bd.gpr = run->backdoor.gpr;
+		x->bd.kind = run->backdoor.kind;
+		x->bd.size = run->backdoor.size;
+		x->bd.cpl = run->backdoor.cpl;
+		x->bd.port = run->backdoor.port;
+		x->bd.fault = 0;
+		break;
 	case NHV_EXIT_IPI:
 		x->reason = VX_IPI;
 		x->ipi.icr_low = run->ipi.icr_low;
@@ -166,6 +177,20 @@ static int nhv_vcpu_run(struct vcpu *v, struct vcpu_exit *x)
 		break;
 	}
 	return 0;
+}
+
+static int nhv_set_backdoor(struct vm *vm, uint32_t flags)
+{
+	struct nhv_backdoor b = { .flags = flags };
+	struct nhv_caps caps;
+
+	if (ioctl(vm->sysfd, NHV_GET_CAPS, &caps))
+		return -1;
+	if (!(caps.flags & NHV_CAP_BACKDOOR)) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return ioctl(vm->vmfd, NHV_SET_BACKDOOR, &b);
 }
 
 static int nhv_get_regs(struct vcpu *v, struct nhv_regs *r)
@@ -214,6 +239,7 @@ const struct accel_ops accel_nhv = {
 	.get_sregs = nhv_get_sregs,
 	.set_sregs = nhv_set_sregs,
 	.interrupt = nhv_interrupt,
+	.set_backdoor = nhv_set_backdoor,
 	.exits = nhv_exits,
 	.vcpu_destroy = vcpu_close_run,
 	.destroy = vm_close_fds,

@@ -318,8 +318,8 @@ static int build_madt(struct vm *vm, struct area *a, uint64_t *gpa)
 
 int acpi_build(struct vm *vm, uint64_t *rsdp_gpa)
 {
-	struct area a = { vm_guest_ptr(vm, GPA_BIOS, GPA_BIOS_END - GPA_BIOS), GPA_BIOS, 0,
-			  GPA_BIOS_END - GPA_BIOS };
+	struct area a = { vm_guest_ptr(vm, GPA_BIOS, GPA_SMBIOS - GPA_BIOS), GPA_BIOS, 0,
+			  GPA_SMBIOS - GPA_BIOS };
 	uint64_t rsdp, dsdt, facs, fadt, madt, xsdt, rsdt;
 	uint8_t *r, *x, *s;
 

@@ -25,6 +25,8 @@
 #include "userland/nhv-vm/layout.h"
 #include "userland/nhv-vm/loader.h"
 #include "userland/nhv-vm/machine.h"
+#include "userland/nhv-vm/nesting.h"
+#include "userland/nhv-vm/smbios.h"
 
 #define MAX_SETS	64
 #define EXIT_USAGE	2
@@ -137,6 +139,12 @@ static int read_images(struct images *im, const struct vm_config *c, char *why, 
 static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 {
 	const struct vm_config *c = vm->cfg;
+	uint8_t *smb = vm_guest_ptr(vm, GPA_SMBIOS, SMBIOS_AREA);
+
+	if (!smb || !smbios_write(smb, SMBIOS_AREA, (uint32_t)GPA_SMBIOS, c->uuid)) {
+		snprintf(why, whylen, "no room for the SMBIOS tables at %#llx", GPA_SMBIOS);
+		return -1;
+	}
 
 	if (im->kind == KERNEL_MULTIBOOT)
 		return load_multiboot(vm, &im->kernel, c->kernel, c->initrd ? &im->initrd : NULL,
@@ -372,7 +380,7 @@ int cmd_boot(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sigdelset(&sigs, SIGPIPE);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	if (machine_create(&vm)) {
+	if (machine_create(&vm) || vm_backdoor_create(&vm)) {
 		fprintf(stderr, "nhv-vm: %s: building the machine failed\n", vm.name);
 		return EXIT_USAGE;
 	}
@@ -399,6 +407,7 @@ int cmd_boot(int argc, char **argv)
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
 		return EXIT_USAGE;
 	}
+	vm.nesting = nesting_start(cfg.nesting);
 	/* The socket exists once the VM runs: supervisors take it as "started". */
 	if (o.control && !(ctl = control_open(&vm, o.control, why, sizeof(why)))) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
@@ -407,6 +416,8 @@ int cmd_boot(int argc, char **argv)
 	}
 	status = main_loop(&vm, &im, &o, sigfd, ctl);
 	control_close(ctl);
+	nesting_stop(vm.nesting);
+	vm_backdoor_free(&vm);
 	vm_free(&vm);
 	free_images(&im);
 	free(im.cmdline);

@@ -7,12 +7,13 @@
 #include <string.h>
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/cpuid-mask.h"
 
 #define MAX_SETS 64
 
 static void show(const char *k, const char *v)
 {
-	printf("%-12s %s\n", k, v ? v : "-");
+	printf("%-14s %s\n", k, v ? v : "-");
 }
 
 int cmd_check(int argc, char **argv)
@@ -58,6 +59,16 @@ int cmd_check(int argc, char **argv)
 	}
 	show("autostart", c.autostart ? "TRUE" : "FALSE");
 	show("accel", vm_accel_name(c.accel));
+	show("hypervisor", c.hv_cpuid_v0 ? "VMware (hypervisor.cpuid.v0 TRUE)" :
+	     "hidden (hypervisor.cpuid.v0 FALSE)");
+	show("backdoor", !c.hv_cpuid_v0 ? "none" : c.restrict_backdoor ? "CPL 0 only (restrict_backdoor)" :
+	     "any CPL");
+	show("pseudo_perfctr", c.pseudo_perfctr ? "TRUE" : "FALSE");
+	show("nesting", vm_nesting_name(c.nesting));
+	snprintf(num, sizeof(num), "%u", c.masks->n);
+	show("cpuid masks", num);
+	for (unsigned int i = 0; i < c.ngi; i++)
+		show(c.gi_key[i], c.gi_val[i]);
 	vm_config_free(&c);
 	return 0;
 }

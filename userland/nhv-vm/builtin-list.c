@@ -1,16 +1,20 @@
 /*
- * builtin-list.c - nhv vm list [--json]: every defined VM with its state,
- * vCPUs, memory, uptime and boot-to-init time (from its supervisor's
- * state and the VMM's `status` answer).
+ * builtin-list.c - nhv vm list [--json] [--verbose]: every defined VM with
+ * its state, vCPUs, memory, uptime and boot-to-init time (from its
+ * supervisor's state and the VMM's `status` answer); --verbose adds, for
+ * running VMs, the backdoor (calls, guest errors, the guest's tools) and
+ * what L0 answered to NESTING_CONTROL.
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "userland/lib/json.h"
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/control.h"
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/store.h"
 
@@ -23,6 +27,7 @@ struct row {
 	double resets;
 	struct vm_state st;
 	char err[1024];
+	char *status;		/* the VMM's status line (malloc'd), NULL when not running */
 };
 
 static void json_num(double v, int whole)
@@ -37,7 +42,7 @@ static void json_num(double v, int whole)
 
 static void fill(const char *name, struct row *r)
 {
-	char vmx[PATH_MAX], sock[PATH_MAX], answer[2048], why[300];
+	char vmx[PATH_MAX], sock[PATH_MAX], *answer, why[300];
 	struct vm_config c;
 	struct timespec now;
 
@@ -62,9 +67,65 @@ static void fill(const char *name, struct row *r)
 	if (r->st.started > 0)
 		r->uptime = (double)now.tv_sec + now.tv_nsec / 1e9 - r->st.started;
 	store_run_file(name, "control.sock", sock, sizeof(sock));
-	if (ctl_request(sock, "status", answer, sizeof(answer), 2000, why, sizeof(why)) == 0) {
+	answer = malloc(CONTROL_STATUS_MAX);
+	if (answer && ctl_request(sock, "status", answer, CONTROL_STATUS_MAX, 2000, why,
+				  sizeof(why)) == 0) {
 		ctl_json_number(answer, "uptime_s", &r->uptime);
 		ctl_json_number(answer, "resets", &r->resets);
+		r->status = answer;
+	} else {
+		free(answer);
+	}
+}
+
+/* The raw text of string member key after the first "after" in json, or "?". */
+static void json_text(const char *json, const char *after, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p = strstr(json, after);
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = p ? strstr(p, pat) : NULL;
+	if (!p) {
+		snprintf(out, len, "?");
+		return;
+	}
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < len; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
+static void verbose_lines(const struct row *r)
+{
+	char policy[32], query[128], action[128], ip[64], hc[16];
+	double calls = -1, errors = -1;
+	const char *bd;
+
+	if (!r->status)
+		return;
+	bd = strstr(r->status, "\"backdoor\":{");
+
+	if (bd) {
+		ctl_json_number(bd, "calls", &calls);
+		ctl_json_number(bd, "guest_errors", &errors);
+		json_text(bd, "", "ip", ip, sizeof(ip));
+		json_text(bd, "", "hypercall", hc, sizeof(hc));
+		printf("    backdoor: %.0f calls, %.0f guest errors, hypercall %s, tools %s%s%s\n",
+		       calls, errors, hc, strstr(bd, "\"tools_running\":true") ? "running" : "not running",
+		       ip[0] && strcmp(ip, "?") ? ", IP " : "", ip[0] && strcmp(ip, "?") ? ip : "");
+	} else {
+		printf("    backdoor: none (hypervisor.cpuid.v0 = FALSE)\n");
+	}
+	if (strstr(r->status, "\"nesting\":{")) {
+		json_text(r->status, "\"nesting\":{", "policy", policy, sizeof(policy));
+		json_text(r->status, "\"nesting\":{", "query", query, sizeof(query));
+		json_text(r->status, "\"nesting\":{", "action", action, sizeof(action));
+		printf("    nesting (L0): policy %s; QUERY: %s%s%s\n", policy, query,
+		       action[0] ? "; " : "", action);
 	}
 }
 
@@ -72,13 +133,15 @@ int cmd_list(int argc, char **argv)
 {
 	static char names[STORE_MAX_VMS][STORE_NAME_MAX + 1];
 	static struct row rows[STORE_MAX_VMS];
-	int json = 0, n;
+	int json = 0, verbose = 0, n;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "--verbose"))
+			verbose = 1;
 		else
-			return args_usage("list", "[--json]", argv[i]);
+			return args_usage("list", "[--json] [--verbose]", argv[i]);
 	}
 	n = store_list(names, STORE_MAX_VMS);
 	if (n < 0) {
@@ -107,6 +170,8 @@ int cmd_list(int argc, char **argv)
 			json_num(!r->st.running && r->st.exit_status >= 0 ? r->st.exit_status : -1, 1);
 			printf(", \"reason\": ");
 			json_str(stdout, r->st.running ? "" : r->valid ? r->st.reason : r->err);
+			if (verbose)
+				printf(", \"status\": %s", r->status ? r->status : "null");
 			printf("}");
 		}
 		printf("%s]\n", n ? "\n" : "");
@@ -131,6 +196,8 @@ int cmd_list(int argc, char **argv)
 		else if (!r->st.running && r->st.reason[0])
 			printf("  (last: %s)", r->st.reason);
 		putchar('\n');
+		if (verbose)
+			verbose_lines(r);
 	}
 	return 0;
 }

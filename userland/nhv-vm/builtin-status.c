@@ -3,12 +3,13 @@
 #include <stdio.h>
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
+#include "userland/nhv-vm/control.h"
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/store.h"
 
 int cmd_status(int argc, char **argv)
 {
-	char sock[PATH_MAX], answer[8192], why[300];
+	char sock[PATH_MAX], answer[CONTROL_STATUS_MAX], why[300];
 
 	if (argc != 2 || argv[1][0] == '-')
 		return args_usage("status", "NAME", argc > 2 ? argv[2] : argc == 2 ? argv[1] : NULL);

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "userland/nhv-vm/config.h"
+#include "userland/lib/hexfmt.h"
+#include "userland/nhv-vm/cpuid-mask.h"
 
 #define MAX_VMX_BYTES	(1 << 20)	/* a .vmx is a few KiB; refuse anything absurd */
 
@@ -124,11 +126,15 @@ static int k_numvcpus(struct ctx *x, const char *key, const char *v)
 /* VMware's form "56 4d 0a ... 3c-2e ..." : 16 hex bytes, spaces and one dash allowed. */
 static int k_uuid_bios(struct ctx *x, const char *key, const char *v)
 {
+	uint8_t b[16];
 	int digits = 0;
 
 	for (const char *p = v; *p; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
-		    (*p >= 'A' && *p <= 'F'))
+		int h = hex_digit((unsigned char)*p);
+
+		if (h >= 0 && digits >= 0 && digits < 32)
+			b[digits / 2] = (uint8_t)(digits % 2 ? (b[digits / 2] << 4) | h : h);
+		if (h >= 0)
 			digits++;
 		else if (*p != ' ' && *p != '-')
 			digits = -1000;
@@ -136,6 +142,7 @@ static int k_uuid_bios(struct ctx *x, const char *key, const char *v)
 	if (digits != 32)
 		return fail(x, key, "expected 16 hex bytes like \"56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc\", got \"%s\"",
 			    v);
+	memcpy(x->c->uuid, b, sizeof(b));
 	return set_str(x, &x->c->uuid_bios, v);
 }
 
@@ -181,11 +188,78 @@ static int k_cmdline(struct ctx *x, const char *key, const char *v)
 	return set_str(x, &x->c->cmdline, v);
 }
 
-static int k_autostart(struct ctx *x, const char *key, const char *v)
+static int set_bool(struct ctx *x, const char *key, const char *v, int *dst)
 {
-	if (parse_bool(v, &x->c->autostart))
+	if (parse_bool(v, dst))
 		return fail(x, key, "expected TRUE or FALSE, got \"%s\"", v);
 	return 0;
+}
+
+static int k_autostart(struct ctx *x, const char *key, const char *v)
+{
+	return set_bool(x, key, v, &x->c->autostart);
+}
+
+static int k_restrict_backdoor(struct ctx *x, const char *key, const char *v)
+{
+	return set_bool(x, key, v, &x->c->restrict_backdoor);
+}
+
+static int k_pseudo_perfctr(struct ctx *x, const char *key, const char *v)
+{
+	return set_bool(x, key, v, &x->c->pseudo_perfctr);
+}
+
+static int k_hv_cpuid_v0(struct ctx *x, const char *key, const char *v)
+{
+	return set_bool(x, key, v, &x->c->hv_cpuid_v0);
+}
+
+static int k_nesting(struct ctx *x, const char *key, const char *v)
+{
+	if (!strcasecmp(v, "auto"))
+		x->c->nesting = VM_NESTING_AUTO;
+	else if (!strcasecmp(v, "toggle"))
+		x->c->nesting = VM_NESTING_TOGGLE;
+	else if (!strcasecmp(v, "off"))
+		x->c->nesting = VM_NESTING_OFF;
+	else
+		return fail(x, key, "expected auto, toggle or off, got \"%s\"", v);
+	return 0;
+}
+
+/* Xen's cpuid = [ ... ] or "host,...": v is the raw right-hand side, quotes included. */
+static int k_xen_cpuid(struct ctx *x, const char *key, const char *v)
+{
+	char why[512];
+
+	if (cpuid_mask_xen(x->c->masks, key, v, why, sizeof(why)))
+		return fail(x, NULL, "%s", why);
+	return 0;
+}
+
+/* guestinfo.KEY: served to the guest (handshake's store: keys up to 255 bytes). */
+static int guestinfo(struct ctx *x, const char *key, const char *v)
+{
+	struct vm_config *c = x->c;
+	unsigned int i;
+
+	if (strlen(key) > 255 || !key[10])
+		return fail(x, key, "expected guestinfo.NAME with at most 255 bytes in all");
+	if (strlen(v) > 65534)
+		return fail(x, key, "expected a value of at most 65534 bytes, got %zu", strlen(v));
+	for (i = 0; i < c->ngi; i++)
+		if (!strcasecmp(c->gi_key[i], key))
+			break;
+	if (i == c->ngi) {
+		if (c->ngi == VM_MAX_GUESTINFO)
+			return fail(x, key, "more than %d guestinfo.* keys", VM_MAX_GUESTINFO);
+		c->gi_key[i] = strdup(key);
+		if (!c->gi_key[i])
+			return fail(x, NULL, "out of memory");
+		c->ngi++;
+	}
+	return set_str(x, &c->gi_val[i], v);
 }
 
 static int k_accel(struct ctx *x, const char *key, const char *v)
@@ -226,6 +300,11 @@ static const struct key {
 	{ "nhv.cmdline", k_cmdline },
 	{ "nhv.autostart", k_autostart },
 	{ "nhv.accel", k_accel },
+	{ "nhv.nesting", k_nesting },
+	{ "monitor_control.restrict_backdoor", k_restrict_backdoor },
+	{ "monitor_control.pseudo_perfctr", k_pseudo_perfctr },
+	{ "hypervisor.cpuid.v0", k_hv_cpuid_v0 },
+	{ "cpuid", k_xen_cpuid },
 };
 
 /* nhv.diskN: N in 0..VM_MAX_DISKS-1, written without leading zeros. */
@@ -248,6 +327,15 @@ static int apply(struct ctx *x, const char *key, const char *v)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcasecmp(key, keys[i].name))
 			return keys[i].fn(x, key, v);
+	if (!strncasecmp(key, "guestinfo.", 10))
+		return guestinfo(x, key, v);
+	if (cpuid_mask_is_vmware_key(key)) {
+		char why[512];
+
+		if (cpuid_mask_vmware(x->c->masks, key, v, why, sizeof(why)))
+			return fail(x, NULL, "%s", why);
+		return 0;
+	}
 	d = disk_index(key);
 	if (d == -2)
 		return fail(x, key, "expected nhv.disk0 to nhv.disk%d", VM_MAX_DISKS - 1);
@@ -256,7 +344,9 @@ static int apply(struct ctx *x, const char *key, const char *v)
 		return set_path(x, key, &x->c->disks[d], v);
 	}
 	return fail(x, key, "unknown key (expected displayName, memsize, numvcpus, uuid.bios, "
-		    "nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..%d, nhv.autostart, nhv.accel)",
+		    "nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..%d, nhv.autostart, nhv.accel, "
+		    "nhv.nesting, guestinfo.*, cpuid.*, cpuid, hypervisor.cpuid.v0, "
+		    "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr)",
 		    VM_MAX_DISKS - 1);
 }
 
@@ -319,7 +409,18 @@ static int parse_lines(struct ctx *x, const char *path)
 				goto next;
 			}
 		}
-		r = has_nul ? fail(x, key, "expected text, found the escape |00") : apply(x, key, value);
+		if (has_nul) {
+			r = fail(x, key, "expected text, found the escape |00");
+		} else if (!strcasecmp(key, "cpuid")) {
+			/* Xen's syntax: the raw right-hand side, as in xl.cfg. */
+			const char *eq = memchr(v->l[i].text, '=', v->l[i].len);
+			char *raw = strndup(eq + 1, v->l[i].len - (size_t)(eq + 1 - v->l[i].text));
+
+			r = raw ? apply(x, key, raw) : fail(x, NULL, "out of memory");
+			free(raw);
+		} else {
+			r = apply(x, key, value);
+		}
 next:
 		free(key);
 		free(value);
@@ -350,6 +451,24 @@ static int apply_sets(struct ctx *x, char *const *sets, size_t nsets)
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * No uuid.bios (nhv-vm boot of a hand-written file; `nhv vm define` writes
+ * one): 56 4d as VMware's own, then FNV-1a of the file's path, so the
+ * guest sees the same UUID at every boot of the same file.
+ */
+static void derive_uuid(const char *path, uint8_t u[16])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (int i = 0; i < 16; i++) {
+		for (const char *p = path; *p; p++)
+			h = (h ^ (uint8_t)*p ^ (uint64_t)i << 8) * 0x100000001b3ULL;
+		u[i] = (uint8_t)(h >> 32);
+	}
+	u[0] = 0x56;
+	u[1] = 0x4d;
 }
 
 static char *default_name(const char *path)
@@ -387,9 +506,13 @@ int vm_config_parse(struct vm_config *c, const char *path, const char *buf, size
 	memset(c, 0, sizeof(*c));
 	c->memsize_mib = VM_DEFAULT_MEMSIZE_MIB;
 	c->numvcpus = 1;
+	c->hv_cpuid_v0 = 1;
 	c->path = absolute(path);
 	x.dir = c->path ? strdup(c->path) : NULL;
-	if (!c->path || !x.dir) {
+	c->masks = malloc(sizeof(*c->masks));
+	if (c->masks)
+		cpuid_mask_init(c->masks);
+	if (!c->path || !x.dir || !c->masks) {
 		fail(&x, NULL, "out of memory");
 		goto out;
 	}
@@ -418,6 +541,8 @@ int vm_config_parse(struct vm_config *c, const char *path, const char *buf, size
 		fail(&x, k, "missing (expected disks numbered from nhv.disk0 without gaps)");
 		goto out;
 	}
+	if (!c->uuid_bios)
+		derive_uuid(c->path, c->uuid);
 	if (!c->display_name && !(c->display_name = default_name(path))) {
 		fail(&x, NULL, "out of memory");
 		goto out;
@@ -478,8 +603,18 @@ void vm_config_free(struct vm_config *c)
 	free(c->cmdline);
 	for (unsigned int i = 0; i < VM_MAX_DISKS; i++)
 		free(c->disks[i]);
+	for (unsigned int i = 0; i < c->ngi; i++) {
+		free(c->gi_key[i]);
+		free(c->gi_val[i]);
+	}
+	free(c->masks);
 	vmx_free(&c->vmx);
 	memset(c, 0, sizeof(*c));
+}
+
+const char *vm_nesting_name(enum vm_nesting n)
+{
+	return n == VM_NESTING_TOGGLE ? "toggle" : n == VM_NESTING_OFF ? "off" : "auto";
 }
 
 const char *vm_accel_name(enum vm_accel a)

@@ -17,7 +17,13 @@
 #define VM_MAX_MEMSIZE_MIB	65536
 #define VM_DEFAULT_MEMSIZE_MIB	256
 
+#define VM_MAX_GUESTINFO	256	/* guestinfo.* keys in a .vmx */
+
 enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_NHV, VM_ACCEL_KVM };
+/* nhv.nesting: NESTING_CONTROL towards L0 (docs/vm-config.md). */
+enum vm_nesting { VM_NESTING_AUTO, VM_NESTING_TOGGLE, VM_NESTING_OFF };
+
+struct cpuid_mask_list;
 
 struct vm_config {
 	char *path;		/* the .vmx file (absolute) */
@@ -30,6 +36,15 @@ struct vm_config {
 	unsigned int ndisks;	/* nhv.disk0..N, raw files */
 	int autostart;		/* nhv.autostart */
 	enum vm_accel accel;	/* nhv.accel */
+	uint8_t uuid[16];	/* uuid.bios's bytes in order; without it derived from path */
+	int restrict_backdoor;	/* monitor_control.restrict_backdoor: no CPL 3 calls */
+	int pseudo_perfctr;	/* monitor_control.pseudo_perfctr: RDPMC 0x10000-2 */
+	int hv_cpuid_v0;	/* hypervisor.cpuid.v0 (default 1): 0 hides the hypervisor */
+	enum vm_nesting nesting;	/* nhv.nesting */
+	struct cpuid_mask_list *masks;	/* cpuid.* (VMware) and cpuid (Xen), in order */
+	char *gi_key[VM_MAX_GUESTINFO];	/* guestinfo.KEY (with the prefix) = gi_val */
+	char *gi_val[VM_MAX_GUESTINFO];
+	unsigned int ngi;
 	struct vmx vmx;		/* the whole file, --set values applied */
 };
 
@@ -46,5 +61,6 @@ int vm_config_parse(struct vm_config *c, const char *path, const char *buf, size
 void vm_config_free(struct vm_config *c);
 
 const char *vm_accel_name(enum vm_accel a);
+const char *vm_nesting_name(enum vm_nesting n);
 
 #endif

@@ -25,7 +25,7 @@
 #include "userland/lib/clock.h"
 #include "userland/lib/json.h"
 
-#define LINE_MAX_BYTES	128
+#define LINE_MAX_BYTES	8192	/* guestinfo-set KEY VALUE, the value |XX-encoded */
 
 struct client {
 	int fd;
@@ -126,10 +126,11 @@ static void status(struct control *c, struct client *cl)
 {
 	static const char *const names[VX_NR] = {
 		"io", "mmio", "hlt", "shutdown", "fail_entry", "internal", "intr", "ipi", "other",
+		"backdoor",
 	};
 	struct vm *vm = c->vm;
 	uint64_t sum[VX_NR] = { 0 }, hw = 0;
-	char buf[2048] = "";
+	char buf[CONTROL_STATUS_MAX] = "";
 	FILE *f;
 
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {
@@ -152,7 +153,10 @@ static void status(struct control *c, struct client *cl)
 		vm->t_first_run ? (vm->t_first_run - vm->t_start) * 1e3 : -1.0, hw);
 	for (int r = 0; r < VX_NR; r++)
 		fprintf(f, ",\"%s\":%" PRIu64, names[r], sum[r]);
-	fputs("}}\n", f);
+	fputc('}', f);
+	control_backdoor_status(vm, f);
+	control_nesting_status(vm, f);
+	fputs("}\n", f);
 	fclose(f);
 	reply(cl, buf);
 }
@@ -160,9 +164,12 @@ static void status(struct control *c, struct client *cl)
 /* 1 when the connection stays open (console). */
 static int command(struct control *c, struct client *cl, const char *line)
 {
-	char msg[LINE_MAX_BYTES + 128];
+	char msg[LINE_MAX_BYTES + 128], *answer = control_backdoor(c->vm, line);
 
-	if (!strcmp(line, "status")) {
+	if (answer) {
+		reply(cl, answer);
+		free(answer);
+	} else if (!strcmp(line, "status")) {
 		status(c, cl);
 	} else if (!strcmp(line, "powerbtn")) {
 		vm_press_power_button(c->vm);
@@ -181,7 +188,7 @@ static int command(struct control *c, struct client *cl, const char *line)
 		}
 	} else {
 		snprintf(msg, sizeof(msg), "error: unknown command \"%s\" (expected status, powerbtn, "
-			 "reset, kill, console)\n", line);
+			 "reset, kill, console, guestinfo-get, guestinfo-set, tclo)\n", line);
 		reply(cl, msg);
 	}
 	return 0;

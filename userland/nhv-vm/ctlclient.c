@@ -94,13 +94,11 @@ static int send_all(int fd, const char *s, size_t n)
 int ctl_request(const char *path, const char *cmd, char *answer, size_t len, int timeout_ms,
 		char *why, size_t wlen)
 {
-	char line[64];
 	int fd = connect_to(path, why, wlen), r;
 
 	if (fd < 0)
 		return -1;
-	snprintf(line, sizeof(line), "%s\n", cmd);
-	if (send_all(fd, line, strlen(line)) < 0) {
+	if (send_all(fd, cmd, strlen(cmd)) < 0 || send_all(fd, "\n", 1) < 0) {
 		snprintf(why, wlen, "cannot send \"%s\" to %s: %s", cmd, path, strerror(errno));
 		close(fd);
 		return -1;

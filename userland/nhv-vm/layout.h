@@ -9,6 +9,7 @@
  *   0x00020000  kernel command line
  *   0x0009fc00  MP floating pointer and MP table (EBDA, reserved)
  *   0x000e0000  ACPI RSDP and tables (reserved up to 1 MiB)
+ *   0x000f0000  SMBIOS entry point and tables (smbios.c)
  *   0x00100000  kernels, then free RAM; the initrd goes to the top of low RAM
  *   0xc0000000  MMIO hole: virtio-mmio, IOAPIC, local APIC
  *   4 GiB       the rest of RAM when memsize > 3 GiB
@@ -28,6 +29,7 @@
 #define GPA_EBDA		0x9fc00ULL
 #define GPA_LOW_RAM_END		0xa0000ULL	/* 640 KiB */
 #define GPA_BIOS		0xe0000ULL	/* RSDP + ACPI tables up to 1 MiB */
+#define GPA_SMBIOS		0xf0000ULL	/* ACPI stays below */
 #define GPA_BIOS_END		0x100000ULL
 #define GPA_HIGH		0x100000ULL
 

@@ -191,6 +191,8 @@ static int handle(struct vcpu *v, struct vcpu_exit *x)
 	case VX_IPI:
 		vcpu_deliver_ipi(v, x->ipi.icr_low, x->ipi.icr_high);
 		return 0;
+	case VX_BACKDOOR:
+		return vm_backdoor_exit(v, x);
 	case VX_INTR:
 	case VX_NR:
 		return 0;
@@ -217,6 +219,13 @@ static void startup_report(struct vm *vm)
 		return;
 }
 
+static __thread struct vcpu *current;
+
+struct vcpu *vcpu_current(void)
+{
+	return current;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -224,6 +233,7 @@ static void *vcpu_thread(void *arg)
 	struct vcpu_exit x;
 	sigset_t set;
 
+	current = v;
 	sigemptyset(&set);
 	sigaddset(&set, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

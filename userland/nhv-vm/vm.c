@@ -85,6 +85,9 @@ int vm_create_vcpus(struct vm *vm, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: port exits: %s", vm->accel->name, strerror(errno));
 		return -1;
 	}
+	/* The backdoor first: it decides the hypercall that CPUID advertises. */
+	if (vm_backdoor_enable(vm, why, whylen))
+		return -1;
 	if (vm_setup_cpuid(vm)) {
 		snprintf(why, whylen, "%s: CPUID policy: %s", vm->accel->name, strerror(errno));
 		return -1;

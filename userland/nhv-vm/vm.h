@@ -26,7 +26,7 @@ struct vcpu;
 /* What a vCPU exit asks of user space, in backend-neutral terms. */
 enum vcpu_exit_reason {
 	VX_IO, VX_MMIO, VX_HLT, VX_SHUTDOWN, VX_FAIL_ENTRY, VX_INTERNAL, VX_INTR,
-	VX_IPI, VX_OTHER,
+	VX_IPI, VX_OTHER, VX_BACKDOOR,
 	VX_NR
 };
 
@@ -45,6 +45,12 @@ struct vcpu_exit {
 		struct {
 			uint32_t icr_low, icr_high;
 		} ipi;
+		struct {
+			__u64 *gpr;		/* the guest's 16 registers, edited in place */
+			uint8_t kind, size, cpl;
+			uint16_t port;
+			uint8_t fault;		/* the handler: 0, or 6 / 13 instead */
+		} bd;
 	};
 	char why[160];				/* FAIL_ENTRY, INTERNAL, OTHER */
 };
@@ -69,6 +75,8 @@ struct accel_ops {
 	int (*set_sregs)(struct vcpu *v, const struct nhv_sregs *s);
 	/* Fixed vector through the local APIC, or an NMI (vector ignored). */
 	int (*interrupt)(struct vcpu *v, uint8_t vector, int nmi);
+	/* VMware backdoor (NHV_BACKDOOR_* flags); NULL: the backend has none (backdoor-vm.c). */
+	int (*set_backdoor)(struct vm *vm, uint32_t flags);
 	/* Exits of this vCPU so far (hardware exits). */
 	uint64_t (*exits)(struct vcpu *v);
 	void (*vcpu_destroy)(struct vcpu *v);
@@ -153,6 +161,9 @@ struct vm {
 	void *ioapic;
 	void *fw_cfg;
 	unsigned int nvirtio;		/* virtio-mmio windows 0..n-1 (layout.h) */
+	struct backdoor *backdoor;	/* VMware backdoor and GuestRPC, or NULL (backdoor-vm.c) */
+	uint8_t hypercall;		/* NHV_BACKDOOR_VMCALL/VMMCALL advertised in 0x40000010, or 0 */
+	struct nesting *nesting;	/* NESTING_CONTROL towards L0 (nesting.c) */
 
 	/* Console output: the serial log, stdout, control-socket clients. */
 	pthread_mutex_t out_lock;
@@ -194,9 +205,27 @@ void vcpu_kick_all(struct vm *vm);
 /* Stops the VM's vCPU threads and waits for them. */
 void vcpu_join_all_stop(struct vm *vm);
 void vcpu_deliver_ipi(struct vcpu *from, uint32_t icr_low, uint32_t icr_high);
+/* The vCPU whose thread calls this (in a device handler), or NULL. */
+struct vcpu *vcpu_current(void);
+
+/* backdoor-vm.c */
+int vm_backdoor_create(struct vm *vm);		/* after machine_create; 0 or -1 */
+int vm_backdoor_enable(struct vm *vm, char *why, size_t whylen);	/* per backend VM */
+int vm_backdoor_exit(struct vcpu *v, struct vcpu_exit *x);
+void vm_backdoor_free(struct vm *vm);
 
 /* cpuid.c */
 int vm_setup_cpuid(struct vm *vm);
+/* The policy entries nhv-vm gives nhv.ko/KVM, each with who made it (a key, or "nhv-vm (why)"). */
+struct cpuid_out {
+	struct nhv_cpuid_entry *e;
+	const char **who;
+	unsigned int n, max;	/* n == max: the list was cut */
+};
+enum cpuid_vendor;
+void cpuid_policy(const struct vm_config *c, uint64_t tsc_khz, uint8_t hypercall,
+		  enum cpuid_vendor vendor, uint32_t host_max, struct cpuid_out *o);
+enum cpuid_vendor host_vendor(void);
 uint64_t host_tsc_khz(void);
 
 #endif

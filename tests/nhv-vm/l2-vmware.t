@@ -1,0 +1,148 @@
+#!/bin/sh
+# L2 guests see a VMware host (issue 13), in the appliance under QEMU TCG
+# (AMD SVM + NPT), one boot:
+# - L2 Linux says "Hypervisor detected: VMware" and reads its TSC rate from
+#   the hypervisor; /sys/class/dmi/id shows VMware's vendor, product,
+#   serial and the uuid.bios UUID; a cpuid.1.ecx mask (VMware syntax) clears
+#   popcnt in /proc/cpuinfo and nothing else of the two flags looked at;
+# - with hypervisor.cpuid.v0 = FALSE neither line is there, and a Xen
+#   `cpuid = "host,sse4.2=0"` clears sse4_2;
+# - the bdoor test guest (multiboot) finds the signature, GETVERSION and an
+#   RPCI round trip (by IN and by VMMCALL), hammers the backdoor with random
+#   registers and malformed GuestRPC, gets refusals, and a last round trip
+#   still answers; nhv-vm logs the errors, rate-limited, and exits normally;
+#   the same on --accel kvm (port exits, no hypercall);
+# - guestinfo set and read through `nhv vm guestinfo` on a running guest,
+#   `nhv vm status` and `list --verbose` count backdoor calls and show
+#   NESTING_CONTROL's answer from QEMU's vmport (it does not know it), `nhv vm cpuid` shows the VMware leaves and
+#   the key that cleared a bit, `nhv vm shutdown` without tools says so;
+# - L1's kernel log stays clean.
+. tests/lib/vm.sh
+
+B=${NHV_BUILD:-build}
+echo "1..13"
+if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ]; then
+	echo "Bail out! needs $NHV_ISO and the bdoor test guest (make iso tests)"
+	exit 1
+fi
+t() { if [ "$1" = 0 ]; then echo "ok $2 - $3"; else echo "not ok $2 - $3"; fi; return "$1"; }
+show() { printf '%s\n' "$1" | tail -n "${2:-25}" | sed 's/^/# /'; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-l2vmw.XXXXXX")
+trap 'rm -rf "$work"; vm__cleanup' EXIT
+mkdir "$work/d"
+cp "$B/tests/guests/bdoor.elf" "$work/d/"
+printf 'memsize = "64"\nnhv.kernel = "bdoor.elf"\nguestinfo.bdtest = "hello |22bdoor|22"\n' > "$work/d/bd.vmx"
+tar cf "$work/guests.tar" -C "$work/d" .
+
+UUID='56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc'
+vm_start --shell --smp 2 --tcg-threads single --disk "$work/guests.tar"
+if ! vm_wait_for 'nhv: ready' 600 ||
+   ! vm_sh 'mkdir -p /tmp/g && cd /tmp/g && for d in /dev/sd?; do tar xf $d 2>/dev/null && break; done; test -f bdoor.elf' 60 >/dev/null; then
+	echo "Bail out! the appliance did not boot or the test guest did not reach L1"
+	exit 1
+fi
+vm_sh 'PS1=""; PS2=""' 20 >/dev/null
+
+# Run A: VMware personality, a VMware-syntax mask clearing popcnt (1.ECX[23]).
+L2CMD='dmesg | grep -E "Hypervisor detected|TSC freq read from hypervisor"; for f in sys_vendor product_name product_serial product_uuid bios_vendor; do echo "$f=$(cat /sys/class/dmi/id/$f)"; done; echo "flags=$(grep -o -w -E "popcnt|sse4_2" /proc/cpuinfo | sort -u | tr "\n" " ")"'
+out=$(vm_sh "nhv vm run --timeout 600 --set 'uuid.bios=$UUID' --set cpuid.1.ecx=--------0----------------------- -- '$L2CMD'; echo rc=\$?" 700)
+printf '%s\n' "$out" | grep -q 'Hypervisor detected: VMware' &&
+	printf '%s\n' "$out" | grep -Eq 'TSC freq read from hypervisor : [0-9]+\.[0-9]+ MHz'
+t $? 1 "L2 Linux: 'Hypervisor detected: VMware' and 'TSC freq read from hypervisor'"
+[ $? = 0 ] || show "$out"
+printf '%s\n' "$out" | grep -qx 'sys_vendor=VMware, Inc.' &&
+	printf '%s\n' "$out" | grep -qx 'product_name=VMware Virtual Platform' &&
+	printf '%s\n' "$out" | grep -qx 'bios_vendor=VMware, Inc.' &&
+	printf '%s\n' "$out" | grep -qx "product_serial=VMware-$UUID" &&
+	printf '%s\n' "$out" | grep -qx 'product_uuid=34124d56-7856-bc9a-def0-123456789abc'
+t $? 2 "L2 /sys/class/dmi/id: VMware vendor, product, BIOS vendor, serial and the uuid.bios UUID"
+[ $? = 0 ] || show "$out"
+printf '%s\n' "$out" | grep -qx 'flags=sse4_2 ' && printf '%s\n' "$out" | grep -qx 'rc=0'
+t $? 3 "cpuid.1.ecx (VMware syntax) clears popcnt in L2's /proc/cpuinfo, sse4_2 stays"
+[ $? = 0 ] || show "$out"
+
+# Run B: no hypervisor, a Xen libxl mask clearing sse4.2 (1.ECX[20]).
+out=$(vm_sh "nhv vm run --timeout 600 --set hypervisor.cpuid.v0=FALSE --set 'cpuid=\"host,sse4.2=0\"' -- '$L2CMD'; echo rc=\$?" 700)
+printf '%s\n' "$out" | grep -qx 'rc=0' && ! printf '%s\n' "$out" | grep -q 'Hypervisor detected' &&
+	! printf '%s\n' "$out" | grep -q 'TSC freq read from hypervisor'
+t $? 4 "hypervisor.cpuid.v0 = FALSE: no 'Hypervisor detected', no TSC rate from the hypervisor"
+[ $? = 0 ] || show "$out"
+printf '%s\n' "$out" | grep -qx 'flags=popcnt '
+t $? 5 "Xen's cpuid = \"host,sse4.2=0\" clears sse4_2 in L2's /proc/cpuinfo, popcnt stays"
+[ $? = 0 ] || show "$out"
+
+# The bdoor test guest: exit 0x21 -> (0x21 << 1) | 1 = 67.
+out=$(vm_sh 'cd /tmp/g && nhv-vm boot --vmx bd.vmx --timeout 300 2>&1; echo status=$?' 400)
+printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: 0x40000010 ecx 0x00000001' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: GETVERSION eax 0x00000006' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: GETVERSION ebx 0x564d5868' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci hypercall [1 hello "bdoor"]'
+t $? 6 "bdoor guest: VMware signature, VMMCALL advertised, GETVERSION, RPCI by IN and by VMMCALL"
+[ $? = 0 ] || show "$out"
+printf '%s\n' "$out" | grep -q '^bdoor: random calls done' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: channels opened of 9 tried 0x00000008' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: malformed steps refused 0x0000000b' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
+	printf '%s\n' "$out" | grep -qx 'status=67'
+t $? 7 "40000 random calls and 11 malformed GuestRPC steps refused, 8 channels at most, RPCI still answers, exit 67"
+[ $? = 0 ] || show "$out"
+n=$(printf '%s\n' "$out" | grep -c '^nhv-vm: bd: \(backdoor\|GuestRPC\):')
+printf '%s\n' "$out" | grep -q '^nhv-vm: bd: backdoor: more guest errors, not logged' && [ "$n" -le 51 ]
+t $? 8 "the guest's errors are logged, at most 50 lines and one saying the rest is not ($n)"
+[ $? = 0 ] || show "$out"
+
+# The same guest on KVM (kvm_amd in L1): port 0x5658 by GET_REGS/SET_REGS, no hypercall advertised.
+out=$(vm_sh 'cd /tmp/g && nhv-vm boot --vmx bd.vmx --accel kvm --set nhv.cmdline=quick --timeout 300 2>&1; echo status=$?' 400)
+printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: 0x40000010 ecx 0x00000000' &&
+	printf '%s\n' "$out" | grep -q '^bdoor: GETVERSION eax 0x00000006' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
+	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
+	printf '%s\n' "$out" | grep -qx 'status=67'
+t $? 9 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
+[ $? = 0 ] || show "$out"
+
+# A running guest: the default L2 guest, started by hand (autostart is off here).
+out=$(vm_sh "nhv vm start default >/dev/null 2>&1; for i in \$(seq 400); do nhv vm log default | grep -q '^nhv-l2: init' && break; sleep 1; done
+nhv vm guestinfo default lab.owner='alice |x\"y'; echo rc1=\$?
+nhv vm guestinfo default guestinfo.lab.owner; echo rc2=\$?
+nhv vm guestinfo default nosuch; echo rc3=\$?" 500)
+printf '%s\n' "$out" | grep -qx 'rc1=0' && printf '%s\n' "$out" | grep -qx 'alice |x"y' &&
+	printf '%s\n' "$out" | grep -qx 'rc2=0' && printf '%s\n' "$out" | grep -q 'guestinfo.nosuch: No value found' &&
+	printf '%s\n' "$out" | grep -qx 'rc3=1'
+t $? 10 "nhv vm guestinfo sets and reads a running guest's guestinfo (quotes and | kept); an unset key exits 1"
+[ $? = 0 ] || show "$out"
+
+out=$(vm_sh 'nhv vm status default; nhv vm list --verbose' 60)
+calls=$(printf '%s\n' "$out" | sed -n 's/.*"backdoor":{"calls":\([0-9]*\).*/\1/p')
+# QEMU's vmport does not know NESTING_CONTROL: shown as such, nothing done.
+[ "${calls:-0}" -gt 0 ] && printf '%s\n' "$out" | grep -q '"hypercall":"vmmcall"' &&
+	printf '%s\n' "$out" | grep -qF '"nesting":{"policy":"auto","query":"L0 does not know NESTING_CONTROL (EAX 0xffffffff)","action":"none (auto, L0 cannot toggle)"}' &&
+	printf '%s\n' "$out" | grep -Eq '^    backdoor: [1-9][0-9]* calls, [0-9]+ guest errors, hypercall vmmcall, tools not running$' &&
+	printf '%s\n' "$out" | grep -qx '    nesting (L0): policy auto; QUERY: L0 does not know NESTING_CONTROL (EAX 0xffffffff); none (auto, L0 cannot toggle)'
+t $? 11 "status and list --verbose: the guest's backdoor calls (${calls:-none}), the hypercall, L0's answer to NESTING_CONTROL (QEMU's vmport: unknown)"
+[ $? = 0 ] || show "$out"
+
+out=$(vm_sh 'nhv vm cpuid default --set cpuid.1.ecx=--------0-----------------------' 60)
+printf '%s\n' "$out" | grep -q '^0x40000000.0: eax=0x40000010 ebx=0x61774d56 ecx=0x4d566572 edx=0x65726177' &&
+	printf '%s\n' "$out" | grep -Eq '^    ecx bit 23: 1 -> 0  cpuid\.1\.ecx$'
+t $? 12 "nhv vm cpuid: VMware's leaf 0x40000000, and 1.ECX[23] cleared by cpuid.1.ecx"
+[ $? = 0 ] || show "$out"
+
+# The default guest runs open-vm-tools (images/l2/vmtools/); a copy of it
+# with nhv.vmtools=off is a guest without tools.
+out=$(vm_sh 'nhv vm stop default --force >/dev/null 2>&1
+sed -e "s/^displayName = .*/displayName = \"notools\"/" -e "/^nhv.autostart/d" -e "s/^\(nhv.cmdline = \".*\)\"\$/\1 nhv.vmtools=off\"/" /usr/lib/nhv/l2/default.vmx > /tmp/notools.vmx
+nhv vm define /tmp/notools.vmx >/dev/null && nhv vm start notools >/dev/null 2>&1
+(for i in $(seq 400); do nhv vm log notools | grep -q "^nhv-l2: init" && exit 0; sleep 1; done; exit 1)
+nhv vm shutdown notools --timeout 5; echo rc=$?; nhv vm stop notools --force >/dev/null 2>&1; dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 600)
+printf '%s\n' "$out" | grep -q "still runs after 5 s (are the guest's VMware tools running?" &&
+	printf '%s\n' "$out" | grep -qx 'rc=1' && ! printf '%s\n' "$out" | grep -Eq 'BUG:|Oops|WARNING: CPU|general protection'
+t $? 13 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
+[ $? = 0 ] || show "$out"
+
+vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true
+vm_wait_exit 60 >/dev/null 2>&1 || true
