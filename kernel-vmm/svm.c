@@ -407,6 +407,29 @@ static void svm_decode_exit(struct nhv_vcpu *v, struct vmcb *vmcb,
 	}
 }
 
+/*
+ * EXITINTINFO names an event whose delivery the exit cut short; the guest
+ * state is then the one before the delivery (15.7.2).  An external
+ * interrupt there can only be the one nhv injected (host interrupts are
+ * intercepted, virtual ones only open a window), so once RIP or CS moved,
+ * its delivery completed: QEMU 7.2 TCG's nested SVM sometimes reports such
+ * an interrupt again, and delivering it twice lands the second one on the
+ * first instruction of the guest's handler, before Linux's SWAPGS (a
+ * kernel-mode frame with the user GS base: "ENTRY_TRAMPOLINE stack guard
+ * page was hit").  docs/vmm-design.md, "Testing under QEMU TCG".
+ */
+static bool svm_intr_was_delivered(struct vmcb *vmcb, u64 inj, u64 rip, u16 cs)
+{
+	u64 ev = vmcb->c.exit_int_info;
+
+	if (((ev >> 8) & 7) != NHV_EV_INTR || (u32)ev != (u32)inj ||
+	    (vmcb->s.rip == rip && vmcb->s.cs.selector == cs))
+		return false;
+	pr_info_ratelimited("SVM: EXITINTINFO %#llx repeats an interrupt delivered at RIP %#llx (now %#llx): not delivered again\n",
+			    ev, rip, vmcb->s.rip);
+	return true;
+}
+
 static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 {
 	struct svm_vcpu *s = v->backend;
@@ -414,7 +437,8 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 	struct svm_cpu *c = this_cpu_ptr(&svm_cpus);
 	int cpu = smp_processor_id();
 	unsigned long host_dr[4];
-	u64 ev;
+	u64 ev, inj, entry_rip;
+	u16 entry_cs;
 
 	/* Moving RIP past an instruction ends its interrupt shadow. */
 	if (v->regs.rip != s->exit_rip)
@@ -438,6 +462,9 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 		vmcb->c.tlb_control = 0;
 	}
 	vmcb->c.clean = 0;
+	inj = (vmcb->c.event_inj & EVENT_VALID) ? vmcb->c.event_inj : 0;
+	entry_rip = vmcb->s.rip;
+	entry_cs = vmcb->s.cs.selector;
 
 	if (nhv_host_xcr0 && v->xcr0 != nhv_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
@@ -492,6 +519,8 @@ static void svm_run(struct nhv_vcpu *v, struct nhv_exit *e)
 
 	/* An event cut short by the exit is delivered again (15.7.2). */
 	ev = vmcb->c.exit_int_info;
+	if ((ev & EVENT_VALID) && svm_intr_was_delivered(vmcb, inj, entry_rip, entry_cs))
+		ev = 0;
 	vmcb->c.event_inj = (ev & EVENT_VALID) ? ev : 0;
 	svm_decode_exit(v, vmcb, e);
 }
