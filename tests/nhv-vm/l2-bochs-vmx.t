@@ -38,22 +38,8 @@ insmod /nhv.ko; echo "=== nhv-l2vmx: insmod rc=$?"
 echo "=== nhv-l2vmx: run rc=$?"
 sed 's/^/=== out: /' /tmp/run.out
 echo "=== nhv-l2vmx: dmesg"; dmesg | tail -n +$((boot + 1))
-echo "=== nhv-l2vmx: END"
-# Bochs may drop what is still buffered for its serial file at power-off.
-i=0; while [ $i -lt 64 ]; do echo "=== nhv-l2vmx: padding $i ................................................................"; i=$((i + 1)); done
-sleep 1
-poweroff -f
 INIT
-chmod +x "$r/init"
-if ! why=$(vm_mini_iso "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$r" "$work/l2vmx.iso" \
-	"nhv L2 on VMX"); then
-	echo "Bail out! $why"
-	exit 1
-fi
-
-NHV_ISO="$work/l2vmx.iso"
-vm_start_bochs
-vm_wait_for '=== nhv-l2vmx: END' 2400
+vm_bochs_mini "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$r" nhv-l2vmx "nhv L2 on VMX" 2400 || exit 1
 log=$(tr -d '\r' < "$(vm_log)")
 out=$(printf '%s\n' "$log" | sed -n 's/^=== out: //p')
 if printf '%s\n' "$out" | grep -q '^nhv-l2: init'; then
