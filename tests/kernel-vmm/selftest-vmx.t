@@ -9,12 +9,7 @@
 KVER=${KVER:-6.1.0-56-amd64}
 B=${NHV_BUILD:-$NHV_ROOT/build}
 echo "1..4"
-for f in "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-selftest" /bin/busybox; do
-	if [ ! -f "$f" ]; then
-		echo "Bail out! missing $f (make, make iso)"
-		exit 1
-	fi
-done
+vm_need "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-selftest" /bin/busybox
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-vmx.XXXXXX")
 trap 'vm__cleanup; rm -rf "$work"' EXIT

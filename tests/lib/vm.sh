@@ -24,6 +24,7 @@
 #                     initramfs of ROOTDIR (its /init runs) and a GRUB menu that boots at
 #                     once without probing disks (every instruction counts under Bochs);
 #                     on failure prints the last line of grub-mkrescue's log, returns 1
+#   vm_need FILE...                          "Bail out!" naming the first missing FILE, exit 1
 #   vm_bochs_mini KERNEL ROOTDIR TAG TITLE SECONDS [bochsrc lines...]
 #                     end ROOTDIR/init with "=== TAG: END", padding (Bochs may drop what is
 #                     still buffered for its serial file at power-off) and poweroff; build
@@ -257,6 +258,13 @@ GRUB
 		return 1
 	fi
 	rm -rf "$dir"
+}
+
+vm_need() {
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] || { echo "Bail out! missing $f (make, make iso)"; exit 1; }
+	done
 }
 
 vm_bochs_mini() {

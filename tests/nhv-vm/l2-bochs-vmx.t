@@ -10,13 +10,8 @@
 KVER=${KVER:-6.1.0-56-amd64}
 B=${NHV_BUILD:-$NHV_ROOT/build}
 echo "1..3"
-for f in "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-vm" \
-	"$B/l2/initrd.img" "$B/l2/default.vmx" /bin/busybox; do
-	if [ ! -f "$f" ]; then
-		echo "Bail out! missing $f (make, make iso)"
-		exit 1
-	fi
-done
+vm_need "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-vm" \
+	"$B/l2/initrd.img" "$B/l2/default.vmx" /bin/busybox
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-l2vmx.XXXXXX")
 trap 'vm__cleanup; rm -rf "$work"' EXIT
