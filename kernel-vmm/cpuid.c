@@ -7,7 +7,8 @@
  * virtualization), MONITOR/MWAIT (intercepted as #UD), x2APIC (the
  * in-kernel APIC is an xAPIC; TSC-deadline is always offered) and the
  * host's hypervisor leaves 0x40000000-0x4fffffff, which start out all zero so a
- * policy can present its own signature there.
+ * policy can present its own signature there.  XSAVE and AVX are hidden too
+ * when the host OS runs without XSAVE (no XCR0 to give the guest).
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -106,6 +107,27 @@ void nhv_cpuid(struct nhv_vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 			/* OSXSAVE mirrors the guest's CR4 (SDM vol. 2A CPUID). */
 			if (nhv_ops->get_cr(v, 4) & X86_CR4_OSXSAVE)
 				out[2] |= BIT(X86_FEATURE_OSXSAVE & 31);
+			/*
+			 * A host OS without XSAVE (Linux under Bochs turns
+			 * it off) leaves nhv no XCR0 to switch: every XSETBV
+			 * but x87-only raises #GP, so offer neither XSAVE nor
+			 * the AVX state that needs it (SDM vol. 1 13.2).
+			 */
+			if (!nhv_host_xcr0)
+				out[2] &= ~(BIT(X86_FEATURE_XSAVE & 31) |
+					    BIT(X86_FEATURE_OSXSAVE & 31) |
+					    BIT(X86_FEATURE_AVX & 31) |
+					    BIT(X86_FEATURE_FMA & 31) |
+					    BIT(X86_FEATURE_F16C & 31));
+			break;
+		case 7:
+			if (!nhv_host_xcr0 && subleaf == 0)
+				out[1] &= ~(BIT(X86_FEATURE_AVX2 & 31) |
+					    BIT(X86_FEATURE_AVX512F & 31));
+			break;
+		case 0xd:
+			if (!nhv_host_xcr0)
+				out[0] = out[1] = out[2] = out[3] = 0;
 			break;
 		case 0x80000001:
 			out[2] &= ~BIT(X86_FEATURE_SVM & 31);
@@ -128,6 +150,6 @@ void nhv_cpuid(struct nhv_vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 		out[e->reg] = (out[e->reg] & e->and_mask) | e->or_mask;
 	}
 	rcu_read_unlock();
-	if (leaf == 0xd && subleaf == 0)
+	if (leaf == 0xd && subleaf == 0 && nhv_host_xcr0)
 		out[1] = nhv_xsave_size(v->xcr0);
 }

@@ -39,7 +39,7 @@ extern const u32 vmx_msrs[VMX_NR_MSRS];
 struct vmx_vcpu {
 	u32 *vmcs;
 	u64 vmcs_pa;
-	u64 cr0, cr4;			/* the guest's view (read shadows) */
+	u64 cr0, cr4;			/* read shadows: vmx_guest_cr0/cr4 */
 	u32 interruptibility;		/* as of the last exit */
 	u32 entry_intr, entry_err;	/* event to inject at the next entry */
 	u32 entry_insn_len;
@@ -123,6 +123,8 @@ static inline void vmclear(u64 pa)
 /* vmx_vmcs.c: VMCS set-up and guest-state access between runs. */
 u64 vmx_cr0_actual(u64 cr0);
 u64 vmx_cr4_actual(u64 cr4);
+u64 vmx_guest_cr0(struct vmx_vcpu *x);
+u64 vmx_guest_cr4(struct vmx_vcpu *x);
 void vmx_load_pdptrs(struct nhv_vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer);
 void vmx_set_efer_loaded(u64 efer);
 void vmx_set_sregs(struct nhv_vcpu *v, const struct nhv_sregs *s);

@@ -30,6 +30,7 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 	int cr = qual & 15, gpr = (qual >> 8) & 15;
 	u64 val = v->regs.gpr[gpr];
 	u64 efer = vmread(F_GUEST_EFER);
+	u64 cr0 = vmx_guest_cr0(x), cr4 = vmx_guest_cr4(x);
 
 	e->kind = NHV_X_NONE;
 	if (cr == 3 && ((qual >> 4) & 3) <= 1) {
@@ -38,7 +39,7 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 			v->regs.gpr[gpr] = vmread(F_GUEST_CR3);
 		} else {
 			vmwrite(F_GUEST_CR3, val);
-			vmx_load_pdptrs(v, x->cr0, val, x->cr4, efer);
+			vmx_load_pdptrs(v, cr0, val, cr4, efer);
 		}
 		v->regs.rip += vmread(F_EXIT_INSN_LEN);
 		return;
@@ -51,7 +52,7 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 		if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
 		    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
 		    ((val & X86_CR0_PG) && (efer & EFER_LME) &&
-		     !(x->cr4 & X86_CR4_PAE))) {
+		     !(cr4 & X86_CR4_PAE))) {
 			nhv_raise(v, X86_TRAP_GP, true, 0);
 			return;
 		}
@@ -61,7 +62,7 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 		else
 			efer &= ~EFER_LMA;
 		vmx_set_efer_loaded(efer);
-		x->cr0 = val;
+		x->cr0 = cr0 = val;
 		vmwrite(F_CR0_SHADOW, val);
 		vmwrite(F_GUEST_CR0, vmx_cr0_actual(val));
 	} else {
@@ -70,11 +71,11 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 			nhv_raise(v, X86_TRAP_GP, true, 0);
 			return;
 		}
-		x->cr4 = val;
+		x->cr4 = cr4 = val;
 		vmwrite(F_CR4_SHADOW, val);
 		vmwrite(F_GUEST_CR4, vmx_cr4_actual(val));
 	}
-	vmx_load_pdptrs(v, x->cr0, vmread(F_GUEST_CR3), x->cr4, efer);
+	vmx_load_pdptrs(v, cr0, vmread(F_GUEST_CR3), cr4, efer);
 	/* The new RIP ends any STI/MOV SS shadow at entry (vmx_run). */
 	v->regs.rip += vmread(F_EXIT_INSN_LEN);
 }

@@ -106,6 +106,27 @@ static u64 cr0_owned(void)
 	       X86_CR0_CD | X86_CR0_NW;
 }
 
+static u64 cr4_owned(void)
+{
+	return vmx_cr4_fixed0 | X86_CR4_VMXE;
+}
+
+/*
+ * The CR0/CR4 the guest sees (25.6.6): the bits nhv owns from the read
+ * shadow (x->cr0, x->cr4), the others from the register itself, which
+ * the guest changes without an exit (CR4.OSXSAVE, CR4.PAE, CR0.TS, ...).
+ * The VMCS must be current.
+ */
+u64 vmx_guest_cr0(struct vmx_vcpu *x)
+{
+	return (vmread(F_GUEST_CR0) & ~cr0_owned()) | (x->cr0 & cr0_owned());
+}
+
+u64 vmx_guest_cr4(struct vmx_vcpu *x)
+{
+	return (vmread(F_GUEST_CR4) & ~cr4_owned()) | (x->cr4 & cr4_owned());
+}
+
 /* PAE paging without long mode: VM entry loads PDPTEs from the VMCS (27.3.2.4). */
 void vmx_load_pdptrs(struct nhv_vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer)
 {
@@ -177,8 +198,8 @@ void vmx_get_sregs(struct nhv_vcpu *v, struct nhv_sregs *s)
 	s->gdt.limit = vmread(F_GUEST_GDTR_LIMIT);
 	s->idt.base = vmread(F_GUEST_IDTR_BASE);
 	s->idt.limit = vmread(F_GUEST_IDTR_LIMIT);
-	s->cr0 = x->cr0;
-	s->cr4 = x->cr4;
+	s->cr0 = vmx_guest_cr0(x);
+	s->cr4 = vmx_guest_cr4(x);
 	s->cr3 = vmread(F_GUEST_CR3);
 	s->efer = vmread(F_GUEST_EFER);
 	vmcs_put(v, b);
@@ -223,15 +244,15 @@ void vmx_set_pat(struct nhv_vcpu *v, u64 pat)
 
 u64 vmx_get_cr(struct nhv_vcpu *v, int cr)
 {
+	bool b = vmcs_get(v);
 	u64 val;
-	bool b;
 
 	if (cr == 0)
-		return to_vmx(v)->cr0;
-	if (cr == 4)
-		return to_vmx(v)->cr4;
-	b = vmcs_get(v);
-	val = vmread(F_GUEST_CR3);
+		val = vmx_guest_cr0(to_vmx(v));
+	else if (cr == 4)
+		val = vmx_guest_cr4(to_vmx(v));
+	else
+		val = vmread(F_GUEST_CR3);
 	vmcs_put(v, b);
 	return val;
 }
@@ -340,10 +361,13 @@ u8 vmx_get_cpl(struct nhv_vcpu *v)
 void vmx_queue_event(struct nhv_vcpu *v, const struct nhv_event *ev)
 {
 	struct vmx_vcpu *x = to_vmx(v);
+	bool b = vmcs_get(v);
+	u64 cr0 = vmx_guest_cr0(x);
 
+	vmcs_put(v, b);
 	x->entry_intr = ev->vector | ((u32)ev->type << 8) | INTR_VALID;
 	/* Real mode pushes no error code; VM entry insists (27.2.1.3). */
-	if (ev->has_error && (x->cr0 & X86_CR0_PE)) {
+	if (ev->has_error && (cr0 & X86_CR0_PE)) {
 		x->entry_intr |= INTR_ERR_VALID;
 		x->entry_err = ev->error;
 	}
@@ -382,7 +406,7 @@ static void vmx_vmcs_init(struct nhv_vcpu *v)
 	eptp = __pa(v->vm->pt_root) | 6 | (3 << 3);
 	vmwrite(F_EPT_POINTER, eptp);
 	vmwrite(F_CR0_MASK, cr0_owned());
-	vmwrite(F_CR4_MASK, vmx_cr4_fixed0 | X86_CR4_VMXE);
+	vmwrite(F_CR4_MASK, cr4_owned());
 	/* Host state: vmx_vcpu_load and vmx_enter_state fill in the rest. */
 	vmwrite(F_HOST_RIP, (unsigned long)nhv_vmx_exit);
 	vmwrite(F_HOST_CR3, 0);

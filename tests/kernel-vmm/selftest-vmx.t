@@ -9,12 +9,7 @@
 KVER=${KVER:-6.1.0-56-amd64}
 B=${NHV_BUILD:-$NHV_ROOT/build}
 echo "1..4"
-for f in "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-selftest" /bin/busybox; do
-	if [ ! -f "$f" ]; then
-		echo "Bail out! missing $f (make, make iso)"
-		exit 1
-	fi
-done
+vm_need "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-selftest" /bin/busybox
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-vmx.XXXXXX")
 trap 'vm__cleanup; rm -rf "$work"' EXIT
@@ -41,22 +36,10 @@ if [ -f /kvm-intel.ko ] && insmod /irqbypass.ko && insmod /kvm.ko && insmod /kvm
 	/nhv-selftest --bench --kvm --iterations 2000
 fi
 echo "=== nhv-vmx: dmesg"; dmesg | tail -n +$((boot + 1))
-echo "=== nhv-vmx: END"
-# Bochs may drop what is still buffered for its serial file at power-off.
-i=0; while [ $i -lt 64 ]; do echo "=== nhv-vmx: padding $i ................................................................"; i=$((i + 1)); done
-sleep 1
-poweroff -f
 INIT
-chmod +x "$work/root/init"
-if ! why=$(vm_mini_iso "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$work/root" "$work/vmx.iso" \
-	"nhv VMX selftest"); then
-	echo "Bail out! $why"
-	exit 1
-fi
-
-NHV_ISO="$work/vmx.iso"
-vm_start_bochs "cpu: count=2"		# adds to the model line of vm.sh
-vm_wait_for '=== nhv-vmx: END' 2400
+# "cpu: count=2" adds to the model line of vm.sh.
+vm_bochs_mini "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$work/root" nhv-vmx \
+	"nhv VMX selftest" 2400 "cpu: count=2" || exit 1
 if tr -d '\r' < "$(vm_log)" | grep -q '=== nhv-vmx: rmmod rc='; then
 	echo "ok 1 - Bochs (VMX) boots the test ISO and runs the selftest to the end"
 else

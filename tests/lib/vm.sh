@@ -24,6 +24,12 @@
 #                     initramfs of ROOTDIR (its /init runs) and a GRUB menu that boots at
 #                     once without probing disks (every instruction counts under Bochs);
 #                     on failure prints the last line of grub-mkrescue's log, returns 1
+#   vm_need FILE...                          "Bail out!" naming the first missing FILE, exit 1
+#   vm_bochs_mini KERNEL ROOTDIR TAG TITLE SECONDS [bochsrc lines...]
+#                     end ROOTDIR/init with "=== TAG: END", padding (Bochs may drop what is
+#                     still buffered for its serial file at power-off) and poweroff; build
+#                     the ISO (vm_mini_iso), boot it in Bochs and wait up to SECONDS for the
+#                     END line; if no ISO was built, prints "Bail out! REASON" and returns 1
 #
 # The functions work under `set -e` and keep their variables local.
 # Every VM gets a fresh folder $VM_DIR under ${TMPDIR:-/tmp}; it is removed at exit
@@ -252,4 +258,31 @@ GRUB
 		return 1
 	fi
 	rm -rf "$dir"
+}
+
+vm_need() {
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] || { echo "Bail out! missing $f (make, make iso)"; exit 1; }
+	done
+}
+
+vm_bochs_mini() {
+	local kernel=$1 root=$2 tag=$3 title=$4 limit=$5
+	shift 5
+	cat >> "$root/init" <<TAIL
+echo "=== $tag: END"
+i=0; while [ \$i -lt 64 ]; do echo "=== $tag: padding \$i ................................................................"; i=\$((i + 1)); done
+sleep 1
+poweroff -f
+TAIL
+	chmod +x "$root/init"
+	local why
+	if ! why=$(vm_mini_iso "$kernel" "$root" "$root.iso" "$title"); then
+		echo "Bail out! $why"
+		return 1
+	fi
+	NHV_ISO="$root.iso"
+	vm_start_bochs "$@"
+	vm_wait_for "=== $tag: END" "$limit" || true
 }
