@@ -28,6 +28,12 @@
 
 extern char **environ;
 
+/* Each open console holds one of civetweb's 16 worker threads: at most 8,
+ * so that pages and the API always have threads left. */
+#define MAX_CONSOLES 8
+
+static int open_consoles;	/* __atomic: changed from several worker threads */
+
 #define DETACH_KEY 0x1d	/* Ctrl-]: `nhv vm console` would detach; the page's close does that */
 
 struct console {
@@ -61,6 +67,10 @@ static int connect_handler(const struct mg_connection *cc, void *data)
 		return 1;
 	}
 	free(vmx);
+	if (__atomic_load_n(&open_consoles, __ATOMIC_SEQ_CST) >= MAX_CONSOLES) {
+		http_error(c, 503, "%d consoles are open already: close one first", MAX_CONSOLES);
+		return 1;
+	}
 	return 0;
 }
 
@@ -100,6 +110,7 @@ static void ready_handler(struct mg_connection *c, void *data)
 		mg_websocket_write(c, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, "", 0);
 		return;
 	}
+	__atomic_add_fetch(&open_consoles, 1, __ATOMIC_SEQ_CST);
 	snprintf(k->name, sizeof(k->name), "%s", r.arg);
 	k->master = -1;
 	k->pid = -1;
@@ -181,6 +192,7 @@ static void close_handler(const struct mg_connection *cc, void *data)
 	log_at(LOG_NOTICE, "console of %s closed", k->name);
 	mg_set_user_connection_data(c, NULL);
 	free(k);
+	__atomic_sub_fetch(&open_consoles, 1, __ATOMIC_SEQ_CST);
 }
 
 void console_register(struct mg_context *ctx)

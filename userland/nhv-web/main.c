@@ -32,7 +32,7 @@
 struct opts {
 	const char *https, *http, *root, *tls_dir, *run, *owner, *shadow, *status, *settings,
 		*vms, *log;
-	int prepare;
+	int prepare, no_kmsg;
 };
 
 static int usage(FILE *to)
@@ -40,7 +40,7 @@ static int usage(FILE *to)
 	fprintf(to,
 		"usage: nhv-web [--prepare] [--https PORT] [--http PORT] [--root DIR] [--bindir DIR]\n"
 		"               [--tls-dir DIR] [--run DIR] [--owner UUID] [--shadow FILE]\n"
-		"               [--status FILE] [--settings FILE] [--vms DIR] [--log FILE]\n"
+		"               [--status FILE] [--settings FILE] [--vms DIR] [--log FILE] [--no-kmsg]\n"
 		"  --prepare   make or load the TLS certificate, write RUN/fingerprint, exit\n"
 		"  defaults: --https 443 --http 80 (0: none) --root /usr/share/nhv/web --bindir /bin\n"
 		"            --tls-dir /var/lib/nhv/nhv/tls --run /run/nhv/web --shadow /etc/shadow\n"
@@ -60,12 +60,16 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ "443", "80", "/usr/share/nhv/web", "/var/lib/nhv/nhv/tls", "/run/nhv/web",
 			    NULL, "/etc/shadow", "/run/nhv/status", "/run/nhv/settings",
-			    "/var/lib/nhv/vms", NULL, 0 };
+			    "/var/lib/nhv/vms", NULL, 0, 0 };
 	for (int i = 1; i < argc; i++) {
 		size_t k;
 
 		if (!strcmp(argv[i], "--prepare")) {
 			o->prepare = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--no-kmsg")) {
+			o->no_kmsg = 1;
 			continue;
 		}
 		if (!strcmp(argv[i], "--help"))
@@ -130,6 +134,55 @@ static int prepare(const struct opts *o, char *pem, size_t pemlen, char fp[CERT_
 	return 0;
 }
 
+static const char *https_port = "443";
+
+/* s with every byte that may not stand in a URL (RFC 3986 section 2) as %XX. */
+static void url_safe(const char *s, char *out, size_t cap)
+{
+	static const char keep[] = "/-._~!$&'()*+,;=:@%?";
+	size_t n = 0;
+
+	for (; *s && n + 4 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && strchr(keep, c)))
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, cap - n, "%%%02X", c);
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Plain HTTP gets a redirect to the same host and path over HTTPS (civetweb's
+ * own redirect names its authentication_domain, not the host asked for).
+ */
+static int begin_request(struct mg_connection *c)
+{
+	const struct mg_request_info *ri = mg_get_request_info(c);
+	const char *host = mg_get_header(c, "Host");
+	char name[256] = "127.0.0.1", where[2048], path[700], query[300];
+	size_t n;
+
+	if (ri->is_ssl)
+		return 0;
+	if (host) {
+		/* A bracketed IPv6 literal keeps its brackets; a port goes. */
+		n = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":");
+		if (n > 0 && n < sizeof(name) && !strpbrk(host, " \t\r\n/\\@?#"))
+			snprintf(name, sizeof(name), "%.*s", (int)n, host);
+	}
+	url_safe(ri->local_uri_raw ? ri->local_uri_raw : "/", path, sizeof(path));
+	url_safe(ri->query_string ? ri->query_string : "", query, sizeof(query));
+	snprintf(where, sizeof(where), "https://%s%s%s%s%s%s", name,
+		 strcmp(https_port, "443") ? ":" : "", strcmp(https_port, "443") ? https_port : "",
+		 path, query[0] ? "?" : "", query);
+	mg_printf(c, "HTTP/1.1 308 Permanent Redirect\r\nLocation: %s\r\nContent-Length: 0\r\n"
+		  "Connection: close\r\n\r\n", where);
+	return 308;
+}
+
 static int log_message(const struct mg_connection *c, const char *msg)
 {
 	(void)c;
@@ -149,7 +202,7 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
-	log_setup("nhv-web", getpid() == 1 ? NULL : "/dev/kmsg", 2);
+	log_setup("nhv-web", o.no_kmsg ? NULL : "/dev/kmsg", 2);
 	if (o.log)
 		log_to_file(o.log);
 	if (prepare(&o, pem, sizeof(pem), fp) < 0)
@@ -161,7 +214,7 @@ int main(int argc, char **argv)
 	ap = (struct api_paths){ o.status, o.settings, o.vms, o.run, fp };
 	api_init(&ap);
 	if (strcmp(o.http, "0") != 0)
-		snprintf(ports, sizeof(ports), "%sr,%ss", o.http, o.https);
+		snprintf(ports, sizeof(ports), "%s,%ss", o.http, o.https);
 	else
 		snprintf(ports, sizeof(ports), "%ss", o.https);
 	const char *options[] = {
@@ -185,6 +238,8 @@ int main(int argc, char **argv)
 
 	memset(&cb, 0, sizeof(cb));
 	cb.log_message = log_message;
+	cb.begin_request = begin_request;
+	https_port = o.https;
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
