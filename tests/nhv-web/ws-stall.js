@@ -63,7 +63,8 @@ function get(pathname) {
   for (const c of stalled) c.s.destroy();
   await new Promise((res) => setTimeout(res, 3000));
   const again = await upgrade(true);
-  ok(/^HTTP\/1\.1 101/.test(again.head), 'after they went, a console opens again', again.head.slice(0, 200));
+  ok(/^HTTP\/1\.1 101/.test(again.head) && again.head.includes("[connected to " + vm + "'s console"),
+    'after they went, a console opens again and is connected to the VM', JSON.stringify(again.head.slice(0, 300)));
   again.s.destroy();
   console.log(`1..${n}`);
   process.exit(failed ? 1 : 0);

@@ -102,6 +102,7 @@ static void ready_handler(struct mg_connection *c, void *data)
 	char why[PATH_MAX + 400], path[PATH_MAX + 8], slave_name[64];
 	char *argv[] = { "nhv", "vm", "console", NULL, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int slave = -1, rc;
 
 	(void)data;
@@ -129,8 +130,9 @@ static void ready_handler(struct mg_connection *c, void *data)
 	posix_spawn_file_actions_adddup2(&fa, slave, 0);
 	posix_spawn_file_actions_adddup2(&fa, slave, 1);
 	posix_spawn_file_actions_adddup2(&fa, slave, 2);
-	rc = posix_spawn(&k->pid, path, &fa, NULL, argv, environ);
+	rc = run_spawnattr(&attr) ? ENOMEM : posix_spawn(&k->pid, path, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(slave);
 	if (rc) {
 		k->pid = -1;
@@ -180,8 +182,11 @@ static void close_handler(const struct mg_connection *cc, void *data)
 	(void)data;
 	if (!k)
 		return;
+	/* `nhv vm console` is only a client (the VM runs on); it may take
+	 * SIGTERM for an interrupted call, so it is killed.  Its end closes the
+	 * terminal: the copier then reads EIO and ends. */
 	if (k->pid > 0)
-		kill(k->pid, SIGTERM);	/* the copier then reads EIO and ends */
+		kill(k->pid, SIGKILL);
 	if (k->copier_started)
 		pthread_join(k->copier, NULL);
 	if (k->pid > 0)

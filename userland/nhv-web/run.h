@@ -8,6 +8,7 @@
 #ifndef NHV_WEB_RUN_H
 #define NHV_WEB_RUN_H
 
+#include <spawn.h>
 #include <stddef.h>
 
 struct run_out {
@@ -32,5 +33,13 @@ const char *run_bindir(void);
 int run_cmd(const char *prog, const char *const args[], size_t cap, int timeout_ms,
 	    struct run_out *o);
 void run_free(struct run_out *o);
+
+/*
+ * Spawn attributes for every child: the server blocks SIGTERM and SIGINT
+ * (it waits for them with sigwait) and ignores SIGPIPE; a child gets them
+ * back as they should be (`nhv vm start`'s supervisor stops its VM on
+ * SIGTERM).  0, or -1.
+ */
+int run_spawnattr(posix_spawnattr_t *a);
 
 #endif

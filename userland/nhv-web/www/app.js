@@ -154,7 +154,8 @@ async function checkPage() {
 }
 
 /* ---- VMs ---- */
-function fmtS(v) { return v >= 0 ? `${v.toFixed(1)} s` : '—'; }
+function num(v) { return typeof v === 'number' && v >= 0; }
+function fmtS(v) { return num(v) ? `${v.toFixed(1)} s` : '—'; }
 
 async function vmAction(name, action, after) {
   const words = { start: 'Starting', stop: 'Stopping', shutdown: 'Shutting down', reset: 'Resetting', rm: 'Removing' };
@@ -178,7 +179,7 @@ async function waitForInit(name) {
     const vms = await api('GET', '/api/v1/vms');
     const v = vms.find((x) => x.name === name);
     if (!v || v.state !== 'running') throw new Error(`${name} stopped: ${v ? v.reason : 'gone'}`);
-    if (v.init_s >= 0) return;
+    if (num(v.init_s)) return;
     busy(`${name} is booting (${t} s)…`);
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -262,8 +263,8 @@ async function vmPage(name) {
     $('#vm-state').className = `state ${v.state}`;
     $('#vm-vmx').textContent = vm.vmx;
     dl($('#vm-info'), [['state', v.state], ['vCPUs', v.vcpus], ['memory', `${v.memsize_mib} MiB`],
-      ['uptime', fmtS(v.uptime_s)], ['to init', fmtS(v.init_s)], ['resets', v.resets],
-      ['last exit', v.last_exit >= 0 ? v.last_exit : '—'], ['reason', v.reason],
+      ['uptime', fmtS(v.uptime_s)], ['to init', fmtS(v.init_s)], ['resets', num(v.resets) ? v.resets : '—'],
+      ['last exit', num(v.last_exit) ? v.last_exit : '—'], ['reason', v.reason],
       ['accel', vm.status ? vm.status.accel : '—']]);
     $('#vm-actions').replaceChildren(...actionButtons(v, async () => {
       const now = await refresh();
@@ -347,6 +348,8 @@ async function login(ev) {
   } catch (e) {
     err.textContent = e.message;
     err.hidden = false;
+    $('#password').value = '';
+    $('#password').focus();
   } finally {
     $('#login-button').disabled = false;
   }
