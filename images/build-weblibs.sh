@@ -10,30 +10,7 @@ build=$(realpath "$1")
 muslinc=$(realpath "$2")
 work=$build/src/weblibs
 out=$build/weblibs
-mkdir -p "$work/lists/partial"
-
-# A private apt configuration with a deb-src line, so the host's apt
-# sources are never touched (as images/build-libpci.sh does).
-cat > "$work/sources.list" <<LIST
-deb-src http://deb.debian.org/debian bookworm main
-LIST
-aptopts="-o Dir::Etc::SourceList=$work/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$work/lists"
-fetched=0
-for pkg in mbedtls civetweb; do
-	ls "$work/${pkg}"_*.orig.tar.* >/dev/null 2>&1 && continue
-	echo "weblibs: fetching the $pkg source package"
-	if [ $fetched = 0 ]; then
-		# shellcheck disable=SC2086
-		apt-get $aptopts update -qq
-		fetched=1
-	fi
-	# shellcheck disable=SC2086
-	(cd "$work" && apt-get $aptopts source --download-only "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-	ls "$work/${pkg}"_*.orig.tar.* >/dev/null 2>&1 || {
-		echo "weblibs: the $pkg source package could not be fetched" >&2
-		exit 1
-	}
-done
+"$(dirname "$0")/fetch-debsrc.sh" "$work" mbedtls civetweb
 
 unpack() {	# NAME -> $work/NAME
 	tarball=$(ls "$work/$1"_*.orig.tar.* | head -n 1)

@@ -7,13 +7,7 @@ const tls = require('tls');
 const https = require('https');
 
 const [host, port, cookie, vm] = process.argv.slice(2);
-let n = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-  n++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${name}`);
-  if (!cond) { failed++; if (diag) console.log(`# ${String(diag).replace(/\n/g, '\n# ')}`); }
-}
+const { ok, done } = require('./tap.js');
 
 function upgrade(readAnswer) {
   return new Promise((resolve) => {
@@ -66,6 +60,5 @@ function get(pathname) {
   ok(/^HTTP\/1\.1 101/.test(again.head) && again.head.includes("[connected to " + vm + "'s console"),
     'after they went, a console opens again and is connected to the VM', JSON.stringify(again.head.slice(0, 300)));
   again.s.destroy();
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  done();
 })();

@@ -2,6 +2,7 @@
 #include "userland/nhv-web/api.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +32,32 @@ void api_init(const struct api_paths *p)
 static int is(const char *method, const char *m)
 {
 	return strcmp(method, m) == 0;
+}
+
+/* Answers status with {"K1": "V1", ...}: n pairs of strings after n. */
+static void reply_pairs(struct mg_connection *c, int status, int n, ...)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	va_list ap;
+
+	if (!f) {
+		http_error(c, 500, "out of memory");
+		return;
+	}
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%s\"%s\": ", i ? ", " : "{", va_arg(ap, const char *));
+		json_str(f, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	fputs("}\n", f);
+	if (fclose(f) != 0 || !buf)
+		http_error(c, 500, "out of memory");
+	else
+		http_reply(c, status, "application/json", buf, len, NULL);
+	free(buf);
 }
 
 /* A memstream's text as the answer. */
@@ -255,10 +282,7 @@ static void get_settings(struct mg_connection *c)
 static void get_guestinfo_key(struct mg_connection *c, const char *key)
 {
 	const char *args[] = { "get", key, NULL };
-	char *buf = NULL;
-	size_t len = 0;
 	struct run_out o;
-	FILE *f;
 
 	if (strstr(key, "password")) {
 		http_error(c, 403, "%s is not readable through the API", key);
@@ -271,21 +295,8 @@ static void get_guestinfo_key(struct mg_connection *c, const char *key)
 		run_free(&o);
 		return;
 	}
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		run_free(&o);
-		http_error(c, 500, "out of memory");
-		return;
-	}
-	fputs("{\"key\": ", f);
-	json_str(f, key);
-	fputs(", \"value\": ", f);
-	if (o.outlen && o.out[o.outlen - 1] == '\n')
-		o.out[o.outlen - 1] = '\0';
-	json_str(f, o.out);
-	fputs("}\n", f);
+	reply_pairs(c, 200, 2, "key", key, "value", trimmed(o.out));
 	run_free(&o);
-	send_stream(c, 200, f, &buf, &len);
 }
 
 char *api_vmx_text(const char *name, size_t *len)
@@ -389,23 +400,38 @@ static void define_vm(struct mg_connection *c)
 			http_error(c, o.status == 2 ? 400 : o.timed_out ? 504 : 409, "%s",
 				   o.err && o.err[0] ? trimmed(o.err) : "nhv vm define failed");
 		} else {
-			char *buf = NULL;
-			size_t blen = 0;
-			FILE *f = open_memstream(&buf, &blen);
-
-			if (f) {
-				fputs("{\"defined\": ", f);
-				json_str(f, trimmed(o.out));
-				fputs("}\n", f);
-				send_stream(c, 201, f, &buf, &blen);
-			} else {
-				http_error(c, 500, "out of memory");
-			}
+			reply_pairs(c, 201, 1, "defined", trimmed(o.out));
 		}
 		run_free(&o);
 	}
 	unlink(file);
 	rmdir(dir);
+}
+
+/* 1 when VM name is defined; else 404 is sent and 0 returned. */
+static int vm_known(struct mg_connection *c, const char *name)
+{
+	size_t len;
+	char *vmx = api_vmx_text(name, &len);
+
+	if (!vmx) {
+		http_error(c, 404, "no VM named \"%s\" (GET /api/v1/vms lists them)", name);
+		return 0;
+	}
+	free(vmx);
+	return 1;
+}
+
+/* Runs `nhv vm ...`: 0 when it succeeded (o to be freed); else the error is sent (o freed). */
+static int vm_run(struct mg_connection *c, const char *const args[], size_t cap, int timeout_ms,
+		  struct run_out *o)
+{
+	if (run_cmd("nhv", args, cap, timeout_ms, o) == 0 && o->status == 0)
+		return 0;
+	http_error(c, o->timed_out ? 504 : o->status == 2 ? 400 : 409, "%s",
+		   o->err && o->err[0] ? trimmed(o->err) : "nhv vm failed");
+	run_free(o);
+	return -1;
 }
 
 /* start, stop (forced off), shutdown (power button, forced after 30 s), reset, rm. */
@@ -419,58 +445,23 @@ static void vm_action(struct mg_connection *c, const char *name, const char *act
 	const char *const *args = !strcmp(action, "start") ? start : !strcmp(action, "stop") ? stop :
 				  !strcmp(action, "shutdown") ? shutdown :
 				  !strcmp(action, "reset") ? reset : rm;
-	size_t vlen;
-	char *vmx = api_vmx_text(name, &vlen), *buf = NULL;
 	struct run_out o;
-	size_t len = 0;
-	FILE *f;
 
-	if (!vmx) {
-		http_error(c, 404, "no VM named \"%s\" (GET /api/v1/vms lists them)", name);
+	if (!vm_known(c, name) || vm_run(c, args, 65536, 60000, &o) < 0)
 		return;
-	}
-	free(vmx);
-	if (run_cmd("nhv", args, 65536, 60000, &o) < 0 || o.status != 0) {
-		http_error(c, o.timed_out ? 504 : o.status == 2 ? 400 : 409, "%s",
-			   o.err && o.err[0] ? trimmed(o.err) : "nhv vm failed");
-		run_free(&o);
-		return;
-	}
 	log_at(LOG_NOTICE, "%s %s (from %s)", action, name, mg_get_request_info(c)->remote_addr);
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		run_free(&o);
-		http_error(c, 500, "out of memory");
-		return;
-	}
-	fputs("{\"name\": ", f);
-	json_str(f, name);
-	fputs(", \"action\": ", f);
-	json_str(f, action);
-	fputs(", \"output\": ", f);
-	json_str(f, trimmed(o.out));
-	fputs("}\n", f);
+	reply_pairs(c, 200, 3, "name", name, "action", action, "output", trimmed(o.out));
 	run_free(&o);
-	send_stream(c, 200, f, &buf, &len);
 }
 
 static void vm_log(struct mg_connection *c, const char *name)
 {
 	const char *args[] = { "vm", "log", name, NULL };
-	size_t vlen;
-	char *vmx = api_vmx_text(name, &vlen);
 	struct run_out o;
 
-	if (!vmx) {
-		http_error(c, 404, "no VM named \"%s\" (GET /api/v1/vms lists them)", name);
+	if (!vm_known(c, name) || vm_run(c, args, OUT_MAX, 10000, &o) < 0)
 		return;
-	}
-	free(vmx);
-	if (run_cmd("nhv", args, OUT_MAX, 10000, &o) < 0 || o.status != 0)
-		http_error(c, o.status == 2 ? 400 : 409, "%s",
-			   o.err && o.err[0] ? trimmed(o.err) : "nhv vm log failed");
-	else
-		http_reply(c, 200, "text/plain; charset=utf-8", o.out, o.outlen, NULL);
+	http_reply(c, 200, "text/plain; charset=utf-8", o.out, o.outlen, NULL);
 	run_free(&o);
 }
 

@@ -10,7 +10,7 @@ NHV_WEB_SRC := userland/nhv-web/main.c userland/nhv-web/api.c userland/nhv-web/h
 	userland/nhv-web/auth.c userland/nhv-web/cert.c userland/nhv-web/run.c \
 	userland/nhv-web/console.c userland/nhv-web/sha512crypt.c $(NHV_WEB_PURE)
 
-$(NHV_WEBLIBS)/.ok: images/build-weblibs.sh | $(DEPS_STAMP) $(MUSL_INC)/.ok
+$(NHV_WEBLIBS)/.ok: images/build-weblibs.sh images/fetch-debsrc.sh | $(DEPS_STAMP) $(MUSL_INC)/.ok
 	images/build-weblibs.sh $(B) $(MUSL_INC)
 	@touch $@
 
