@@ -58,7 +58,8 @@ async function waitText(page, sel, re, ms) {
     ok((await text(page, '#tls-fingerprint')).match(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) !== null,
       'the dashboard shows the certificate fingerprint', await text(page, '#nic-box'));
     await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });
-    await page.setViewport({ width: 390, height: 844, isMobile: true });
+    await page.setViewport({ width: 390, height: 844, isMobile: true });	// reloads the page
+    await waitText(page, '#verdict', /ready|degraded|not-capable/, 120000);
     await page.screenshot({ path: `${shots}/dashboard-phone.png`, fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     ok(overflow <= 1, `on a phone-sized screen the dashboard does not scroll sideways (${overflow} px)`);
