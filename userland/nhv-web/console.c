@@ -28,9 +28,10 @@
 
 extern char **environ;
 
-/* Each open console holds one of civetweb's 16 worker threads: at most 8,
- * so that pages and the API always have threads left. */
-#define MAX_CONSOLES 8
+/* Each open console holds one of civetweb's 16 worker threads and one of
+ * the VMM's 8 control connections (userland/nhv-vm/control.h): at most 4,
+ * so that pages, the API and `nhv vm stop` always get theirs. */
+#define MAX_CONSOLES 4
 
 static int open_consoles;	/* __atomic: changed from several worker threads */
 
