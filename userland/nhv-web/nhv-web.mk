@@ -18,6 +18,8 @@ $(eval $(call program,nhv-web,$(NHV_WEB_SRC),-isystem $(NHV_WEBLIBS)/include $(N
 $(BIN)/nhv-web: $(NHV_WEBLIBS)/.ok
 $(eval $(call unit_test,test-web-parse,tests/nhv-web/test-web-parse.c $(NHV_WEB_PURE) userland/nhv-web/sha512crypt.c,-isystem $(NHV_WEBLIBS)/include $(NHV_WEBLIBS_A)))
 $(B)/tests/test-web-parse: $(NHV_WEBLIBS)/.ok
+$(eval $(call unit_test,test-web-auth,tests/nhv-web/test-web-auth.c userland/nhv-web/auth.c userland/nhv-web/sha512crypt.c,-isystem $(NHV_WEBLIBS)/include $(NHV_WEBLIBS_A) -lpthread))
+$(B)/tests/test-web-auth: $(NHV_WEBLIBS)/.ok
 
 # The fuzzer is built by clang against glibc: mbedtls's base64 from its
 # source, as one object, with a configuration that holds only base64.
