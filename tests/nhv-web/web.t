@@ -208,7 +208,7 @@ cookie="nhv_session=$(awk '$6 == "nhv_session" {print $7}' "$W/jar")"
 timeout 600 node "$here/ws-stall.js" 127.0.0.1 "$HTTPS" "$cookie" default > "$W/stall" 2>&1
 r=$?
 sed 's/^/# ws-stall: /' "$W/stall"
-ok $r "WebSocket consoles that never read: the 5th refused, the reader gets a 2 MB flood, the API still answers"
+ok $r "WebSocket consoles that never read: the 5th refused, the reader gets all the guest prints, the API still answers"
 $P -o "$W/out" -w '%{http_code}' -X POST "$URL/api/v1/vms/default/stop" > "$W/code"
 [ "$(cat "$W/code")" = 200 ]
 ok $? "POST /api/v1/vms/default/stop"
