@@ -91,7 +91,8 @@ async function until(cond, ms) {
   let prompt = false;
   for (let i = 0; i < 30 && !prompt; i++) {
     send(reader, '\r');
-    prompt = await until(() => /# $/.test(reader.text.trimEnd() + ' '), 2000);
+    // busybox's prompt, maybe followed by its cursor-position query (ESC [6n)
+    prompt = await until(() => /# (\x1b\[6n)?\s*$/.test(reader.text), 2000);
   }
   ok(booted && prompt, `${vm} runs and its console gives a shell prompt`, JSON.stringify(reader.text.slice(-300)));
   const stalled = [];
