@@ -60,6 +60,23 @@ static void reply_pairs(struct mg_connection *c, int status, int n, ...)
 	free(buf);
 }
 
+/* A memstream for an answer; NULL (and 500 sent) when there is no memory. */
+static FILE *answer_open(struct mg_connection *c, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (!f)
+		http_error(c, 500, "out of memory");
+	return f;
+}
+
+/* lead ("{" or ", "), then "key": value as a JSON string. */
+static void member(FILE *f, const char *lead, const char *key, const char *value)
+{
+	fprintf(f, "%s\"%s\": ", lead, key);
+	json_str(f, value);
+}
+
 /* A memstream's text as the answer. */
 static void send_stream(struct mg_connection *c, int status, FILE *f, char **buf, size_t *len)
 {
@@ -187,20 +204,16 @@ static void get_status(struct mg_connection *c)
 		return;
 	}
 	copy = strdup(block);
-	f = open_memstream(&buf, &len);
-	if (!f || !copy) {
-		if (f)
-			fclose(f);
-		free(buf);
+	f = copy ? answer_open(c, &buf, &len) : NULL;
+	if (!f) {
+		if (!copy)
+			http_error(c, 500, "out of memory");
 		free(block);
 		free(copy);
-		http_error(c, 500, "out of memory");
 		return;
 	}
-	fputs("{\"block\": ", f);
-	json_str(f, block);
-	fputs(", \"tls_sha256\": ", f);
-	json_str(f, paths.fingerprint);
+	member(f, "{", "block", block);
+	member(f, ", ", "tls_sha256", paths.fingerprint);
 	fputs(", \"items\": [", f);
 	int n = 0;
 
@@ -310,6 +323,8 @@ char *api_vmx_text(const char *name, size_t *len)
 	return read_file(path, 1 << 20, len);
 }
 
+static int vm_known(struct mg_connection *c, const char *name);
+
 /* A VM: its .vmx and, while it runs, the VMM's status line. */
 static void get_vm(struct mg_connection *c, const char *name)
 {
@@ -320,19 +335,16 @@ static void get_vm(struct mg_connection *c, const char *name)
 	FILE *f;
 
 	if (!vmx) {
-		http_error(c, 404, "no VM named \"%s\" (GET /api/v1/vms lists them)", name);
+		vm_known(c, name);	/* says 404 */
 		return;
 	}
-	f = open_memstream(&buf, &len);
+	f = answer_open(c, &buf, &len);
 	if (!f) {
 		free(vmx);
-		http_error(c, 500, "out of memory");
 		return;
 	}
-	fputs("{\"name\": ", f);
-	json_str(f, name);
-	fputs(", \"vmx\": ", f);
-	json_str(f, vmx);
+	member(f, "{", "name", name);
+	member(f, ", ", "vmx", vmx);
 	free(vmx);
 	fputs(", \"status\": ", f);
 	if (run_cmd("nhv", args, 65536, 10000, &o) == 0 && o.status == 0 && o.out[0] == '{')
