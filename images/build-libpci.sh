@@ -7,21 +7,7 @@ build=$(realpath "$1")
 muslinc=$(realpath "$2")
 work=$build/src/pciutils
 out=$build/libpci
-mkdir -p "$work/lists/partial"
-
-# A private apt configuration with a deb-src line, so the host's apt
-# sources are never touched.
-cat > "$work/sources.list" <<LIST
-deb-src http://deb.debian.org/debian bookworm main
-LIST
-aptopts="-o Dir::Etc::SourceList=$work/sources.list -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists=$work/lists"
-if ! ls "$work"/pciutils_*.orig.tar.* >/dev/null 2>&1; then
-	echo "libpci: fetching the pciutils source package"
-	# shellcheck disable=SC2086
-	apt-get $aptopts update -qq
-	# shellcheck disable=SC2086
-	(cd "$work" && apt-get $aptopts source --download-only pciutils 2>&1 | grep -v '^W: Download is performed unsandboxed')
-fi
+"$(dirname "$0")/fetch-debsrc.sh" "$work" pciutils
 tarball=$(ls "$work"/pciutils_*.orig.tar.* | head -n 1)
 rm -rf "$work/tree"
 mkdir -p "$work/tree"

@@ -21,8 +21,10 @@ $(L2_DIR)/.ok: $(wildcard images/l2/*) $(wildcard images/l2/vmtools/*) images/in
 
 # Parts that build kernel modules for the image add them to IMAGE_MODULES
 # (built into $(EXTRA_MODULES_DIR), installed under /lib/modules/$(KVER)/extra).
-$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_MODULES) $(IMAGE_INPUTS) $(KDIR)/.ok $(L2_DIR)/.ok
-	images/mkinitramfs.sh $@ $(KDIR) $(KVER) $(BIN) $(EXTRA_MODULES_DIR) $(L2_DIR)
+# Parts that ship static web files set IMAGE_WEB_DIR (and IMAGE_WEB_STAMP, the
+# target that fills it); installed under /usr/share/nhv/web.
+$(B)/initramfs.img: $(PROGRAMS) $(IMAGE_MODULES) $(IMAGE_INPUTS) $(KDIR)/.ok $(L2_DIR)/.ok $(IMAGE_WEB_STAMP)
+	images/mkinitramfs.sh $@ $(KDIR) $(KVER) $(BIN) $(EXTRA_MODULES_DIR) $(L2_DIR) $(IMAGE_WEB_DIR)
 
 $(ISO): $(B)/initramfs.img images/grub.cfg images/mkiso.sh $(KDIR)/.ok
 	images/mkiso.sh $@ $(KDIR)/boot/vmlinuz-$(KVER) $(B)/initramfs.img

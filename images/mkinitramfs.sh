@@ -2,8 +2,9 @@
 # Build the appliance's initramfs: busybox-static, the nhv programs, the
 # kernel modules in images/modules.list (with their dependencies), pci.ids
 # and images/rootfs.  Fails loudly, naming what is missing.
-# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR]]
+# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR [WEB_DIR]]]
 # L2_DIR holds the default L2 guest (initrd.img, default.vmx) for /usr/lib/nhv/l2.
+# WEB_DIR holds nhv-web's pages and assets for /usr/share/nhv/web.
 set -eu
 out=$1
 kdir=$2
@@ -11,6 +12,7 @@ kver=$3
 bindir=$4
 extramods=${5:-}
 l2dir=${6:-}
+webdir=${7:-}
 here=$(cd "$(dirname "$0")" && pwd)
 what=initramfs
 . "$here/initramfs-common.sh"
@@ -34,6 +36,11 @@ if [ -n "$l2dir" ]; then
 	mkdir -p "$stage/usr/lib/nhv/l2"
 	cp "$l2dir/initrd.img" "$l2dir/default.vmx" "$stage/usr/lib/nhv/l2/"
 	ln -s /run/nhv/media/boot/vmlinuz "$stage/usr/lib/nhv/l2/vmlinuz"
+fi
+if [ -n "$webdir" ]; then
+	[ -s "$webdir/index.html" ] || fail "no index.html in $webdir (userland/nhv-web/nhv-web.mk)"
+	mkdir -p "$stage/usr/share/nhv/web"
+	cp -R "$webdir/." "$stage/usr/share/nhv/web/"
 fi
 
 # root's password is "nhv" (docs/quickstart.md); the salt is fixed so

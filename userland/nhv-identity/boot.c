@@ -242,6 +242,24 @@ static void publish(const struct store *s, const struct identity *id, const char
 	 * docs/handshake.md): it reads this name from /run/nhv/identity. */
 }
 
+/*
+ * A clone must not keep the web UI's TLS key (docs/cloning.md): the key and
+ * certificate nhv-web keeps on the data disk go, and nhv-web makes new ones
+ * for the new appliance UUID.  (Without a data disk they live in RAM.)
+ */
+static void forget_tls(const struct store *s)
+{
+	static const char *const files[] = { "server.pem", "owner" };
+	char path[PATH_MAX + 32];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/nhv/tls/%s", s->dir, files[i]);
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_at(LOG_ERR, "cannot remove the web UI's TLS key %s: %s", path,
+			       strerror(errno));
+	}
+}
+
 int boot_run(const struct boot_opts *o)
 {
 	static struct identity stored, out;
@@ -323,6 +341,8 @@ int boot_run(const struct boot_opts *o)
 	}
 	publish(&s, &out, buf, (size_t)n);
 	free(buf);
+	if (out.decision == DEC_CLONED && s.kind == STORE_DATADISK)
+		forget_tls(&s);
 
 	uuid_format(&out.appliance_uuid, u2);
 	if (have && !uuid_eq(&stored.appliance_uuid, &out.appliance_uuid)) {

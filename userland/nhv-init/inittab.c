@@ -3,7 +3,7 @@
  * finished: a login prompt on every active console (tty0 -> tty1, ttyS0),
  * or, with nhv.shell=serial, a root shell on ttyS0 for automation; the
  * power-button watcher; nhv-toolsd (VMware Tools role: TCLO power
- * operations); and nhv-init's own shutdown step.
+ * operations); nhv-web (the HTTPS UI and API); and nhv-init's own shutdown step.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +23,7 @@ int inittab_write(const char *path)
 	appendf(tab, sizeof(tab), "# written by nhv-init at boot\n");
 	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-powerbtn\n");
 	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-toolsd --log " NHV_RUN_DIR "/toolsd.log\n");
+	appendf(tab, sizeof(tab), "::respawn:/bin/nhv-web --log " NHV_RUN_DIR "/web.log\n");
 	if (read_text("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
 		snprintf(active, sizeof(active), "tty0");
 	for (name = strtok_r(active, " ", &save); name; name = strtok_r(NULL, " ", &save)) {

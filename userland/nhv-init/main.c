@@ -81,6 +81,18 @@ static void hostname_step(void)
 		log_msg("nhv-toolsd --hostname-only exited %d; see " NHV_RUN_DIR "/toolsd.log", rc);
 }
 
+/* The web UI's TLS certificate (userland/nhv-web): made on first boot and
+ * after a clone, its fingerprint in /run/nhv/web/fingerprint for the status
+ * block.  The server itself is started by busybox init (inittab.c). */
+static void web_step(void)
+{
+	char *argv[] = { "/bin/nhv-web", "--prepare", "--log", NHV_RUN_DIR "/web.log", NULL };
+	int rc = run_wait(argv);
+
+	if (rc != 0)
+		log_msg("nhv-web --prepare exited %d; see " NHV_RUN_DIR "/web.log", rc);
+}
+
 static void start_syslogd(void)
 {
 	char *argv[] = { "/sbin/syslogd", "-C256", NULL };
@@ -130,6 +142,7 @@ int main(int argc, char **argv)
 	l2_define_default();
 	l2_autostart(l2, sizeof(l2));
 	status_set_l2(l2);
+	web_step();
 
 	if (inittab_write("/etc/inittab") < 0)
 		log_msg("cannot write /etc/inittab: %s", strerror(errno));

@@ -2,8 +2,8 @@
  * status.c - the block printed after "nhv: ready": hostname, each NIC
  * with its MAC and IPv4 addresses, the SMBIOS system UUID, then nhv-check's
  * brief report (outer hypervisor, VT-x/AMD-V with EPT/NPT, verdict), the
- * L2 guests started at boot (nhv-vm's "l2 NAME : ..." lines) and how long
- * boot took.
+ * L2 guests started at boot (nhv-vm's "l2 NAME : ..." lines), the web UI's
+ * certificate fingerprint and how long boot took.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -84,7 +84,7 @@ void status_set_l2(const char *lines)
 
 int status_build(char *buf, size_t len, const char *hostname)
 {
-	char uuid[64], uptime[64];
+	char uuid[64], uptime[64], fp[128];
 	struct ifaddrs *ifs = NULL;
 	struct dirent *de;
 	const char *shell = cmdline_get("nhv.shell");
@@ -113,6 +113,8 @@ int status_build(char *buf, size_t len, const char *hostname)
 	appendf(buf, len, "  system uuid  : %s\n", uuid);
 	append_check(buf, len);
 	appendf(buf, len, "%s", l2_lines);
+	if (read_text(NHV_RUN_DIR "/web/fingerprint", fp, sizeof(fp)) > 0)
+		appendf(buf, len, "  web ui       : https://<address>/ (root), TLS SHA-256 %s\n", fp);
 	if (read_text("/proc/uptime", uptime, sizeof(uptime)) > 0)
 		appendf(buf, len, "  boot time    : %.*s s since the kernel started\n",
 			(int)strcspn(uptime, " "), uptime);
