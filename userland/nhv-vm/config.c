@@ -248,6 +248,13 @@ static int apply(struct ctx *x, const char *key, const char *v)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcasecmp(key, keys[i].name))
 			return keys[i].fn(x, key, v);
+	{
+		char why[400];
+		int r = vm_config_net_key(x->c, key, v, why, sizeof(why));
+
+		if (r <= 0)
+			return r ? fail(x, key, "%s", why) : 0;
+	}
 	d = disk_index(key);
 	if (d == -2)
 		return fail(x, key, "expected nhv.disk0 to nhv.disk%d", VM_MAX_DISKS - 1);
@@ -256,8 +263,8 @@ static int apply(struct ctx *x, const char *key, const char *v)
 		return set_path(x, key, &x->c->disks[d], v);
 	}
 	return fail(x, key, "unknown key (expected displayName, memsize, numvcpus, uuid.bios, "
-		    "nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..%d, nhv.autostart, nhv.accel)",
-		    VM_MAX_DISKS - 1);
+		    "nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..%d, nhv.autostart, nhv.accel, "
+		    "ethernet0..%d.*)", VM_MAX_DISKS - 1, VM_MAX_NICS - 1);
 }
 
 static int blank_or_comment(const struct vmx_line *l)
@@ -418,6 +425,14 @@ int vm_config_parse(struct vm_config *c, const char *path, const char *buf, size
 		fail(&x, k, "missing (expected disks numbered from nhv.disk0 without gaps)");
 		goto out;
 	}
+	{
+		char key[40], why[400];
+
+		if (vm_config_net_check(c, key, sizeof(key), why, sizeof(why))) {
+			fail(&x, key, "%s", why);
+			goto out;
+		}
+	}
 	if (!c->display_name && !(c->display_name = default_name(path))) {
 		fail(&x, NULL, "out of memory");
 		goto out;
@@ -478,6 +493,7 @@ void vm_config_free(struct vm_config *c)
 	free(c->cmdline);
 	for (unsigned int i = 0; i < VM_MAX_DISKS; i++)
 		free(c->disks[i]);
+	vm_config_net_free(c);
 	vmx_free(&c->vmx);
 	memset(c, 0, sizeof(*c));
 }

@@ -1,8 +1,8 @@
 # nhv-vm: the L2 virtual machine monitor (issue 12): `nhv vm VERB`.
 NHV_VM_SRC := $(sort $(wildcard userland/nhv-vm/*.c userland/nhv-vm/devices/*.c))
 $(eval $(call program,nhv-vm,$(NHV_VM_SRC),-lpthread))
-$(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c))
-$(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c userland/lib/vmx.c userland/lib/hexfmt.c))
+$(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c userland/nhv-vm/config-net.c))
+$(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c userland/nhv-vm/config-net.c userland/lib/vmx.c userland/lib/hexfmt.c))
 NHV_VM_LOADER := userland/nhv-vm/loader.c userland/nhv-vm/loader-bzimage.c userland/nhv-vm/loader-multiboot.c userland/nhv-vm/acpi.c userland/nhv-vm/mptable.c tests/nhv-vm/loadervm.c
 $(eval $(call unit_test,test-vm-loader,tests/nhv-vm/test-loader.c $(NHV_VM_LOADER)))
 $(B)/tests/test-vm-loader: tests/nhv-vm/loadervm.h

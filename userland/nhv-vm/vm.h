@@ -150,6 +150,9 @@ struct vm {
 	void *ioapic;
 	void *fw_cfg;
 	unsigned int nvirtio;		/* virtio-mmio windows 0..n-1 (layout.h) */
+	int net_fd[VM_MAX_NICS];	/* virtio-net devices: tap (net.c), MAC */
+	uint8_t net_mac[VM_MAX_NICS][6];
+	unsigned int nnets;
 
 	/* Console output: the serial log, stdout, control-socket clients. */
 	pthread_mutex_t out_lock;
