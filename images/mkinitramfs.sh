@@ -2,8 +2,9 @@
 # Build the appliance's initramfs: busybox-static, the nhv programs, the
 # kernel modules in images/modules.list (with their dependencies), pci.ids
 # and images/rootfs.  Fails loudly, naming what is missing.
-# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR]]
-# L2_DIR holds the default L2 guest (initrd.img, default.vmx) for /usr/lib/nhv/l2.
+# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR [NETROOT]]]
+# L2_DIR holds the default L2 guest (initrd.img, default.vmx) for /usr/lib/nhv/l2;
+# NETROOT the unpacked packages of images/netdebs.list (nft, dnsmasq: L2 networking).
 set -eu
 out=$1
 kdir=$2
@@ -11,6 +12,7 @@ kver=$3
 bindir=$4
 extramods=${5:-}
 l2dir=${6:-}
+netroot=${7:-}
 here=$(cd "$(dirname "$0")" && pwd)
 what=initramfs
 . "$here/initramfs-common.sh"
@@ -34,6 +36,11 @@ if [ -n "$l2dir" ]; then
 	mkdir -p "$stage/usr/lib/nhv/l2"
 	cp "$l2dir/initrd.img" "$l2dir/default.vmx" "$stage/usr/lib/nhv/l2/"
 	ln -s /run/nhv/media/boot/vmlinuz "$stage/usr/lib/nhv/l2/vmlinuz"
+fi
+
+# L2 networking (docs/networking.md): Debian's nft and dnsmasq with their libraries.
+if [ -n "$netroot" ]; then
+	"$here/stage-netbins.sh" "$netroot" "$stage" || fail "staging nft and dnsmasq failed"
 fi
 
 # root's password is "nhv" (docs/quickstart.md); the salt is fixed so

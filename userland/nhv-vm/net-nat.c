@@ -102,6 +102,19 @@ static int write_text(const char *path, const char *text, char *why, size_t len)
 	return 0;
 }
 
+/* IPv4 forwarding on (a /proc file: written in place, not replaced). */
+static int ip_forward(char *why, size_t len)
+{
+	int fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
+	int ok = fd >= 0 && write(fd, "1\n", 2) == 2;
+
+	if (!ok)
+		snprintf(why, len, "cannot turn IPv4 forwarding on (/proc/sys/net/ipv4/ip_forward): %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
 static int masquerade(char *why, size_t len)
 {
 	static const char rules[] =
@@ -174,7 +187,7 @@ int nat_up(char *why, size_t len)
 			goto out;
 	}
 	if (link_up(NET_BRIDGE, why, len) ||
-	    write_text("/proc/sys/net/ipv4/ip_forward", "1\n", why, len) ||
+	    ip_forward(why, len) ||
 	    masquerade(why, len) || dnsmasq(why, len))
 		goto out;
 	r = 0;
