@@ -17,6 +17,7 @@ int cmd_status(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_autostart(int argc, char **argv);
+int cmd_net(int argc, char **argv);
 
 /* builtin-console.c: attach to running VM name's console (send: type it and return) */
 int console_attach(const char *verb, const char *name, const char *send);

@@ -23,6 +23,7 @@ static const struct verb {
 	{ "log", cmd_log, "NAME's serial output so far" },
 	{ "rm", cmd_rm, "forget a VM that is not running" },
 	{ "run", cmd_run, "a throwaway guest: [--vmx FILE] [--set K=V]... [-- COMMAND...]" },
+	{ "net", cmd_net, "NAME's NICs: MAC, mode, address and port forwards" },
 	{ "autostart", cmd_autostart, "start the VMs with nhv.autostart (nhv-init, at boot)" },
 };
 
