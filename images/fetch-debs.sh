@@ -4,6 +4,7 @@
 # installed on the host), like images/fetch-kernel.sh does for the kernel.
 # Usage: images/fetch-debs.sh LIST DEBDIR DEST
 set -eu
+. "$(dirname "$0")/deb-download.sh"
 list=$1
 debdir=$2
 dest=$3
@@ -12,17 +13,10 @@ tmp=$dest.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
 for pkg in $(sed -e 's/#.*//' "$list"); do
-	deb=$(ls "$debdir"/"$pkg"_*.deb 2>/dev/null | head -n 1 || true)
-	if [ -z "$deb" ]; then
-		echo "debs: downloading $pkg"
-		(cd "$debdir" && apt-get download "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) || true
-		deb=$(ls "$debdir"/"$pkg"_*.deb 2>/dev/null | head -n 1 || true)
-		if [ -z "$deb" ]; then
-			rm -rf "$tmp"
-			echo "debs: could not download $pkg ($list); apt-cache policy $pkg says:" >&2
-			apt-cache policy "$pkg" >&2 || true
-			exit 1
-		fi
+	if ! deb=$(deb_download "$pkg" "$debdir"); then
+		rm -rf "$tmp"
+		echo "debs: could not download $pkg ($list)" >&2
+		exit 1
 	fi
 	if ! dpkg-deb -x "$deb" "$tmp"; then
 		rm -rf "$tmp"

@@ -14,7 +14,7 @@ $(L2_DIR)/.ok: $(wildcard images/l2/*) images/initramfs-common.sh images/rootfs/
 
 # Debian's nft and dnsmasq for L2 networking (docs/networking.md), unpacked.
 NETROOT := $(B)/netroot
-$(NETROOT)/.ok: images/netdebs.list images/fetch-debs.sh | $(DEPS_STAMP)
+$(NETROOT)/.ok: images/netdebs.list images/fetch-debs.sh images/deb-download.sh | $(DEPS_STAMP)
 	images/fetch-debs.sh images/netdebs.list $(B)/deb/net $(NETROOT)
 	@touch $@
 

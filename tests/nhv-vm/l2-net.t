@@ -10,7 +10,7 @@
 # reason; stopping neta removes its forward.
 . tests/lib/vm.sh
 
-echo "1..13"
+echo "1..15"
 if [ ! -f "$NHV_ISO" ]; then
 	echo "Bail out! no ISO at $NHV_ISO (make iso)"
 	exit 1
@@ -116,9 +116,28 @@ out=$(vm_sh 'nhv vm stop neta --force >/dev/null 2>&1; nft list tables; ls /run/
 t $? 12 "stopping neta removes its forward; the NAT table stays"
 [ $? = 0 ] || show "$out"
 
+# Bridged: the guest's tap joins nhvb-eth0 with L1's eth0; QEMU's DHCP server answers it.
+fetch=$(printf '%s' "wget -q -O- http://10.0.2.2:$port/ 2>&1 | head -n 1" | base64 -w0)
+out=$(vm_sh "printf '%s\n' 'displayName = \"netc\"' 'memsize = \"128\"' 'nhv.kernel = \"/usr/lib/nhv/l2/vmlinuz\"' \
+ 'nhv.initrd = \"/usr/lib/nhv/l2/initrd.img\"' 'nhv.cmdline = \"console=ttyS0 quiet panic=-1 nhv.exec=$fetch\"' \
+ 'ethernet0.present = \"TRUE\"' 'ethernet0.nhv.mode = \"bridged\"' > /tmp/netc.vmx &&
+ nhv vm define /tmp/netc.vmx >/dev/null && nhv vm start netc 2>&1; echo rc=\$?" 120)
+printf '%s\n' "$out" | grep -q 'warning: netc: ethernet0 is bridged to eth0, and no frame for another MAC reached eth0 in 2 s' &&
+	printf '%s\n' "$out" | grep -qx 'rc=0'
+t $? 13 "nhv vm start warns that eth0 sees no frame for another MAC (QEMU's user network is not promiscuous)"
+[ $? = 0 ] || show "$out"
+
+out=$(vm_sh '(for i in $(seq 500); do nhv vm list | grep -q "^netc  *off " && break; sleep 1; done);
+ nhv vm log netc | tr -d "\r" | grep "^nhv-l2: eth0"; nhv vm log netc | tr -d "\r" | sed -n "s/^nhv-l2: o //p" | base64 -d;
+ ip -4 -o addr show nhvb-eth0; timeout 30 wget -q -O- http://10.0.2.2:'"$port"'/' 560)
+printf '%s\n' "$out" | grep -q '^nhv-l2: eth0 10\.0\.2\.' && [ "$(printf '%s\n' "$out" | grep -cx "$token")" = 2 ] &&
+	printf '%s\n' "$out" | grep -q 'nhvb-eth0 .*inet 10\.0\.2\.15/'
+t $? 14 "a bridged guest gets its lease from the outer network and fetches the page; L1 keeps its address on the bridge"
+[ $? = 0 ] || show "$out"
+
 out=$(vm_sh 'dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 30)
 [ -z "$out" ]
-t $? 13 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log"
+t $? 15 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log"
 [ $? = 0 ] || show "$out"
 
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true

@@ -33,7 +33,7 @@
 #define FIRST_HOST	10	/* reservations 10.77.0.10-99; dnsmasq's pool is 100-199 */
 #define LAST_HOST	99
 
-/* The kernel modules the NAT path needs (images/modules.list). */
+/* The kernel modules the NAT path needs (images/modules.list); bridged mode the first two. */
 static const char *const modules[] = {
 	"tun", "bridge", "nf_tables", "nf_conntrack", "nf_nat", "nft_chain_nat", "nft_masq",
 	"nft_nat", "nft_fib_ipv4",
@@ -57,9 +57,9 @@ static void unlock_net(int fd)
 		close(fd);	/* drops the flock */
 }
 
-static int load_modules(char *why, size_t len)
+int net_load_modules(int nat, char *why, size_t len)
 {
-	for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
+	for (size_t i = 0; i < (nat ? sizeof(modules) / sizeof(modules[0]) : 2); i++) {
 		char sys[64];
 		char *const argv[] = { MODPROBE, (char *)modules[i], NULL };
 
@@ -176,7 +176,7 @@ int nat_up(char *why, size_t len)
 		snprintf(why, len, "cannot open %s/lock: %s", NET_RUN_DIR, strerror(errno));
 		return -1;
 	}
-	if (load_modules(why, len) || link_bridge_add(NET_BRIDGE, why, len))
+	if (net_load_modules(1, why, len) || link_bridge_add(NET_BRIDGE, why, len))
 		goto out;
 	/* The bridge's address once: a second set would drop the routes of a running network. */
 	{

@@ -10,8 +10,11 @@
 #include <sys/random.h>
 #include <unistd.h>
 #include "userland/lib/hexfmt.h"
+#include "userland/lib/runcap.h"
 #include "userland/nhv-vm/identity.h"
 #include "userland/nhv-vm/net.h"
+
+#define BRIDGE_UPLINK "/usr/lib/nhv/bridge-uplink"
 
 int net_mac(const struct vm_config *c, const char *name, int i, uint8_t mac[6])
 {
@@ -35,20 +38,27 @@ int net_mac(const struct vm_config *c, const char *name, int i, uint8_t mac[6])
 	return 0;
 }
 
-/* The bridge of a bridged NIC: nhvb-UPLINK, holding the uplink. */
+/* The bridge of a bridged NIC: nhvb-UPLINK, holding the uplink and L1's addresses on it. */
 static int bridged_up(const struct vm_nic *nic, char br[16], char *why, size_t len)
 {
 	const char *up = nic->uplink ? nic->uplink : "eth0";
+	char out[512];
+	int r;
 
 	if (!link_exists(up)) {
 		snprintf(why, len, "bridged mode: L1 has no interface %s (ethernetN.nhv.uplink)", up);
 		return -1;
 	}
-	snprintf(br, 16, "nhvb-%.10s", up);
-	if (link_exists(br))
-		return 0;
-	if (link_bridge_add(br, why, len) || link_bridge_join(br, up, why, len) || link_up(br, why, len))
+	if (net_load_modules(0, why, len))
 		return -1;
+	snprintf(br, 16, "nhvb-%.10s", up);
+	char *const argv[] = { "/bin/sh", "-c", "exec " BRIDGE_UPLINK " \"$0\" \"$1\" 2>&1", (char *)up, br, NULL };
+	r = runcap(argv, out, sizeof(out), 30000, 0, NULL);
+	if (r != 0) {
+		out[strcspn(out, "\n")] = '\0';
+		snprintf(why, len, "bridged mode: %s %s %s failed: %.200s", BRIDGE_UPLINK, up, br, out[0] ? out : "no message");
+		return -1;
+	}
 	return 0;
 }
 

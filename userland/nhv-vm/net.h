@@ -36,6 +36,8 @@ int link_set_ipv4(const char *ifname, const char *ip, const char *mask, char *wh
 int link_ipv4(const char *ifname, char ip[16]);
 
 /* net-nat.c: the NAT network (idempotent, under a lock), reservations and forwards. */
+/* The kernel modules of NAT mode (nat 1) or bridged mode (0); -1 naming the missing one. */
+int net_load_modules(int nat, char *why, size_t len);
 int nat_up(char *why, size_t len);
 /* 10.77.0.X reserved for mac (kept for name:N, else the lowest free); -1 when the /24 is full. */
 int nat_reserve(const char *name, int nic, const uint8_t mac[6], char ip[16], char *why, size_t len);
@@ -47,6 +49,12 @@ int nat_reserve(const char *name, int nic, const uint8_t mac[6], char ip[16], ch
 int nat_forward(const char *name, const struct vm_config *c, char ips[][16], char *why, size_t len);
 /* The guest address dnsmasq leased to mac, or else the reserved one; -1 when neither. */
 int nat_guest_ip(const uint8_t mac[6], char ip[16], int *leased);
+
+/*
+ * net-promisc.c: frames for other MACs that reach ifname within ms (an
+ * AF_PACKET socket on it: PACKET_OTHERHOST), at most stop_at; -1 on error.
+ */
+int link_foreign_frames(const char *ifname, int ms, int stop_at);
 
 /* net-ports.c: who in L1 listens on port (tcp or udp): "dropbear (pid 12)"; 0 when someone does. */
 int port_owner(int udp, unsigned int port, char *owner, size_t len);
