@@ -84,7 +84,7 @@ $(MUSL_INC)/.ok: | $(DEPS_STAMP)
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(MUSL_INC)/asm
 	@touch $@
 
-$(KDIR)/.ok: images/fetch-kernel.sh | $(DEPS_STAMP)
+$(KDIR)/.ok: images/fetch-kernel.sh images/deb-download.sh | $(DEPS_STAMP)
 	images/fetch-kernel.sh $(KABI) $(KDIR)
 	@touch $@
 

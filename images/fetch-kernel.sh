@@ -9,17 +9,10 @@ pkg=linux-image-$abi-amd64
 debdir=$(dirname "$dest")/deb
 mkdir -p "$debdir"
 
-deb=$(ls "$debdir"/"$pkg"_*.deb 2>/dev/null | head -n 1 || true)
-if [ -z "$deb" ]; then
-	echo "kernel: downloading $pkg"
-	(cd "$debdir" && apt-get download "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) || true
-	deb=$(ls "$debdir"/"$pkg"_*.deb 2>/dev/null | head -n 1 || true)
-	if [ -z "$deb" ]; then
-		echo "kernel: could not download $pkg; is KABI=$abi still in Debian's archive?" >&2
-		echo "kernel: apt-cache policy $pkg says:" >&2
-		apt-cache policy "$pkg" >&2 || true
-		exit 1
-	fi
+. "$(dirname "$0")/deb-download.sh"
+if ! deb=$(deb_download "$pkg" "$debdir"); then
+	echo "kernel: could not download $pkg; is KABI=$abi still in Debian's archive?" >&2
+	exit 1
 fi
 if ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
 	echo "kernel: $deb is corrupt (dpkg-deb cannot read it); delete it and run make again" >&2

@@ -2,8 +2,9 @@
 # Build the appliance's initramfs: busybox-static, the nhv programs, the
 # kernel modules in images/modules.list (with their dependencies), pci.ids
 # and images/rootfs.  Fails loudly, naming what is missing.
-# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR [WEB_DIR]]]
-# L2_DIR holds the default L2 guest (initrd.img, default.vmx) for /usr/lib/nhv/l2.
+# Usage: images/mkinitramfs.sh OUT.img KDIR KVER BINDIR [EXTRA_MODULES_DIR [L2_DIR [NETROOT [WEB_DIR]]]]
+# L2_DIR holds the default L2 guest (initrd.img, default.vmx) for /usr/lib/nhv/l2;
+# NETROOT the unpacked packages of images/netdebs.list (nft, dnsmasq: L2 networking);
 # WEB_DIR holds nhv-web's pages and assets for /usr/share/nhv/web.
 set -eu
 out=$1
@@ -12,7 +13,8 @@ kver=$3
 bindir=$4
 extramods=${5:-}
 l2dir=${6:-}
-webdir=${7:-}
+netroot=${7:-}
+webdir=${8:-}
 here=$(cd "$(dirname "$0")" && pwd)
 what=initramfs
 . "$here/initramfs-common.sh"
@@ -41,6 +43,11 @@ if [ -n "$webdir" ]; then
 	[ -s "$webdir/index.html" ] || fail "no index.html in $webdir (userland/nhv-web/nhv-web.mk)"
 	mkdir -p "$stage/usr/share/nhv/web"
 	cp -R "$webdir/." "$stage/usr/share/nhv/web/"
+fi
+
+# L2 networking (docs/networking.md): Debian's nft and dnsmasq with their libraries.
+if [ -n "$netroot" ]; then
+	"$here/stage-netbins.sh" "$netroot" "$stage" || fail "staging nft and dnsmasq failed"
 fi
 
 # root's password is "nhv" (docs/quickstart.md); the salt is fixed so

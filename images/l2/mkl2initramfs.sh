@@ -19,6 +19,8 @@ stage_busybox bin sbin etc proc sys dev tmp root lib/modules usr/bin usr/sbin
 cp "$here/init" "$stage/init"
 chmod 755 "$stage/init"
 cp "$here/inittab" "$stage/etc/inittab"
+mkdir -p "$stage/usr/share/udhcpc"
+cp "$here/../rootfs/usr/share/udhcpc/default.script" "$stage/usr/share/udhcpc/default.script"
 mkdir -p "$stage/etc/acpi"
 cp "$here/acpid.conf" "$stage/etc/acpid.conf"
 cp "$here/acpi-power" "$stage/etc/acpi/power"

@@ -12,7 +12,10 @@
 #     `nhv vm start` until the control socket answers (adds the supervisor);
 #   - L1 memory of the idle guest 5 s after init: nhv-vm boot's RSS, and the
 #     drop of MemAvailable since before the start (guest RAM it touched, the
-#     VMM, and what nhv.ko or KVM allocated).
+#     VMM, and what nhv.ko or KVM allocated);
+#   - network: a throwaway guest on the NAT network (`nhv vm run --accel`)
+#     pings L1 20 times (average RTT) and sends 8 MiB to a listener in L1
+#     over TCP (MB/s by the guest's uptime around it).
 # Usage: tests/bench/l2-bench.sh [ISO]
 set -eu
 iso=${1:-build/nhv.iso}
@@ -44,9 +47,27 @@ measure() {	# NAME -> "init_s startup_s rss_kib avail_drop_kib" and the status l
 		nhv vm stop $1 --force >/dev/null)" 900
 }
 
+# Network (docs/networking.md): a throwaway guest with a NAT NIC pings L1 20
+# times and sends 8 MiB to L1 over TCP (busybox nc into a listener in L1).
+net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s"
+	# The guest's command goes base64-encoded: no quoting through two shells.
+	# Each part has its own time limit: a stall still leaves the other's figure.
+	l2cmd='timeout 120 ping -c 20 -i 0.2 10.77.0.1 | tail -n 1; t0=$(cut -d" " -f1 /proc/uptime);
+		dd if=/dev/zero bs=64k count=128 2>/dev/null | timeout 400 nc 10.77.0.1 5001; rc=$?;
+		t1=$(cut -d" " -f1 /proc/uptime); echo "TCP $t0 $t1 $rc"'
+	b64=$(printf '%s' "$l2cmd" | base64 -w0)
+	# The listener's stdin never ends (busybox nc closes at its stdin's end).
+	vm_sh "(sleep 1200 | nc -l -p 5001 > /dev/null & nhv vm run --accel $1 --set displayName=bench$1 \
+		--set ethernet0.present=TRUE --timeout 900 -- \"\$(echo $b64 | base64 -d)\")" 1000 |
+		awk '/round-trip/ { split($4, a, "/"); r = a[2] } /^TCP/ && $4 == 0 { s = $3 - $2 }
+			END { printf "NET %s %s\n", r != "" ? r : "failed", s > 0 ? sprintf("%.2f", 8 * 1.048576 / s) : "failed" }'
+}
+
 out_nhv=$(measure l2nhv) || true
+net_nhv=$(net nhv) || true
 vm_sh 'rmmod nhv && modprobe kvm_amd' 60 >/dev/null || echo "l2-bench: cannot switch to kvm_amd" >&2
 out_kvm=$(measure l2kvm) || true
+net_kvm=$(net kvm) || true
 
 field() { printf '%s\n' "$1" | sed -n "s/^RESULT //p" | cut -d' ' -f"$2"; }
 startup() { printf '%s\n' "$1" | sed -n 's/^STATUS //p' | sed -n 's/.*"startup_ms":\([0-9.-]*\).*/\1/p'; }
@@ -62,6 +83,16 @@ printf '%-28s %12s %12s\n' "RSS beyond 128 MiB (MiB)" "$(beyond "$out_nhv")" "$(
 printf '%-28s %12s %12s\n' "MemAvailable drop (KiB)" "$(field "$out_nhv" 4)" "$(field "$out_kvm" 4)"
 if [ -n "$n_init" ] && [ -n "$k_init" ]; then
 	echo "ratio nhv/KVM boot to init: $(echo "$n_init $k_init" | awk '{ printf "%.2f", $1 / $2 }') (goal <= 0.7)"
+fi
+nf() { printf '%s\n' "$1" | sed -n 's/^NET //p' | cut -d' ' -f"$2"; }
+printf '%-28s %12s %12s\n' "L2->L1 ping RTT avg (ms)" "$(nf "$net_nhv" 1)" "$(nf "$net_kvm" 1)"
+printf '%-28s %12s %12s\n' "L2->L1 TCP 8 MiB (MB/s)" "$(nf "$net_nhv" 2)" "$(nf "$net_kvm" 2)"
+num() { case "$1" in ''|failed) return 1 ;; esac; }
+if num "$(nf "$net_nhv" 2)" && num "$(nf "$net_kvm" 2)"; then
+	echo "ratio nhv/KVM TCP throughput: $(echo "$(nf "$net_nhv" 2) $(nf "$net_kvm" 2)" | awk '{ printf "%.2f", $1 / $2 }') (goal >= 1.0)"
+fi
+if num "$(nf "$net_nhv" 1)" && num "$(nf "$net_kvm" 1)"; then
+	echo "ratio KVM/nhv ping RTT: $(echo "$(nf "$net_nhv" 1) $(nf "$net_kvm" 1)" | awk '{ printf "%.2f", $2 / $1 }') (goal >= 1.0)"
 fi
 echo "exits at init, nhv.ko: $(exits "$out_nhv")"
 echo "exits at init, KVM:    $(exits "$out_kvm")"

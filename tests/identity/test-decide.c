@@ -355,6 +355,45 @@ static void new_guest_uuid(void)
 	tap_ok(!uuid_eq(&x, &y) && (x.b[6] >> 4) == 4, "random mode: version 4, a new UUID every time");
 }
 
+/* `nhv vm define` and nhv-vm at start: a new guest NIC's MAC (nhv-identity guest-mac). */
+static void new_guest_mac(void)
+{
+	static struct guest_id seen[1];
+	static struct identity clone;
+	struct hw_facts a = hw(U1, M1, NULL), b = hw(U2, M1, NULL);
+	struct decide_in in = input(&a, NULL);
+	struct nhv_mac x, y, z, w;
+
+	add_guest(&seen[0], "one", 1);
+	in.guests = seen;
+	in.nguests = 1;
+	in.mode = MACM_DETERMINISTIC;
+	decide(&in, &out);
+	decide_guest_mac(&out, "web", 0, testrng_fill, &rng, &x);
+	decide_guest_mac(&out, "web", 0, testrng_fill, &rng, &y);
+	decide_guest_mac(&out, "web", 1, testrng_fill, &rng, &z);
+	tap_ok(mac_eq(&x, &y) && !mac_eq(&x, &z), "deterministic: same name and NIC same MAC, another NIC another");
+	tap_ok(x.b[0] == 0x02 && mac_is_unicast(&x), "local prefix: 02:xx (locally administered, unicast)");
+	decide_guest_mac(&out, "one", 0, testrng_fill, &rng, &w);
+	tap_ok(!mac_eq(&w, &out.guests[0].mac[0]), "a new NIC named like a known guest's gets another MAC");
+	/* A clone: another hardware UUID gives the same guest NIC another MAC. */
+	in.hw = &b;
+	in.stored = &out;
+	decide(&in, &clone);
+	decide_guest_mac(&clone, "web", 0, testrng_fill, &rng, &y);
+	tap_ok(clone.decision == DEC_CLONED && !mac_eq(&x, &y), "two clones give the same guest NIC different MACs");
+	in.hw = &a;
+	in.stored = NULL;
+	in.mode = MACM_RANDOM;
+	in.prefix = MACP_VMWARE;
+	decide(&in, &out);
+	decide_guest_mac(&out, "web", 0, testrng_fill, &rng, &x);
+	decide_guest_mac(&out, "web", 0, testrng_fill, &rng, &y);
+	tap_ok(!mac_eq(&x, &y), "random mode: a new MAC every time");
+	tap_ok(x.b[0] == 0x00 && x.b[1] == 0x50 && x.b[2] == 0x56 && x.b[3] <= 0x3f,
+	       "vmware prefix: VMware's manual range 00:50:56:00-3f");
+}
+
 static void text_forms(void)
 {
 	struct nhv_uuid u;
@@ -389,6 +428,7 @@ int main(void)
 	policy();
 	collisions();
 	new_guest_uuid();
+	new_guest_mac();
 	text_forms();
 	return tap_done();
 }

@@ -4,7 +4,7 @@
 # appliance carries it under /usr/lib/nhv/l2 with its definition, and its
 # kernel is a link to the boot medium's (one bzImage in the ISO, <= 32 MiB).
 b=${NHV_BUILD:-build}
-echo "1..7"
+echo "1..8"
 t() { if eval "$2"; then echo "ok $1 - $3"; else echo "not ok $1 - $3"; fi; }
 l2=$(zcat "$b/l2/initrd.img" | cpio -t --quiet 2>/dev/null)
 has() { printf '%s\n' "$l2" | grep -qx "$1"; }
@@ -26,3 +26,6 @@ t 6 '[ "$size" -le $((32 * 1024 * 1024)) ]' "the ISO is at most 32 MiB ($size by
 acpi=$(zcat "$b/l2/initrd.img" | (d=$(mktemp -d); cd "$d" && cpio -id --quiet etc/acpid.conf etc/inittab && cat etc/acpid.conf etc/inittab; rm -rf "$d"))
 t 7 'has etc/acpi/power && [ -n "$(pos button)" ] && [ -n "$(pos evdev)" ] && printf "%s\n" "$acpi" | grep -qx "PWRF power" && printf "%s\n" "$acpi" | grep -q "respawn:/sbin/acpid "' \
 	"the power button powers L2 off: button and evdev loaded, acpid respawned, PWRF runs /etc/acpi/power"
+dhcp=$(zcat "$b/l2/initrd.img" | (d=$(mktemp -d); cd "$d" && cpio -id --quiet init && cat init; rm -rf "$d"))
+t 8 'has usr/share/udhcpc/default.script && [ -n "$(pos virtio_net)" ] && printf "%s\n" "$dhcp" | grep -q "udhcpc -i"' \
+	"L2 networking: virtio_net loaded, the init asks DHCP with udhcpc and its lease script"

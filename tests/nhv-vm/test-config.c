@@ -96,7 +96,7 @@ static void sets(void)
 	tap_is_str(err, "--set: nhv.floppy: unknown key (expected displayName, memsize, numvcpus, "
 		   "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel, "
 		   "nhv.nesting, guestinfo.*, cpuid.*, cpuid, hypervisor.cpuid.v0, "
-		   "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr)",
+		   "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr, ethernet0..3.*)",
 		   "--set error names the key");
 	tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", no_eq, 1), -1, "--set without = refused");
 	tap_is_str(err, "--set: expected KEY=VALUE, got \"memsize\"", "--set without = message");
@@ -125,11 +125,11 @@ static void errors(void)
 	bad("nhv.kernel = \"k\"\nnumvcpus = \"17\"\n",
 	    "/vms/g/g.vmx:2: numvcpus: expected a number of vCPUs from 1 to 16, got \"17\"",
 	    "numvcpus too many");
-	bad("nhv.kernel = \"k\"\nethernet0.present = \"TRUE\"\n",
-	    "/vms/g/g.vmx:2: ethernet0.present: unknown key (expected displayName, memsize, numvcpus, "
+	bad("nhv.kernel = \"k\"\nserial0.present = \"TRUE\"\n",
+	    "/vms/g/g.vmx:2: serial0.present: unknown key (expected displayName, memsize, numvcpus, "
 	    "uuid.bios, nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..7, nhv.autostart, nhv.accel, "
 	    "nhv.nesting, guestinfo.*, cpuid.*, cpuid, hypervisor.cpuid.v0, "
-	    "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr)",
+	    "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr, ethernet0..3.*)",
 	    "unknown key");
 	bad("nhv.kernel = \"k\"\nthis is not a pair\n",
 	    "/vms/g/g.vmx:2: expected `key = \"value\"` or a # comment", "garbage line");
@@ -225,6 +225,88 @@ static void vmware_keys(void)
 	    "guestinfo without a name");
 }
 
+/* ethernetN.*: present, address, mode, uplink, forwards, VMware's own keys; and what is refused. */
+static void nics(void)
+{
+	struct vm_config c;
+	int r = parse(&c, "nhv.kernel = \"k\"\n"
+		      "ethernet0.present = \"TRUE\"\n"
+		      "ethernet0.address = \"00:50:56:0A:0b:0c\"\n"
+		      "ethernet0.addressType = \"static\"\n"
+		      "ethernet0.virtualDev = \"vmxnet3\"\n"
+		      "ethernet0.nhv.forward = \"tcp:2222:22, udp:5353:53,tcp:8080:80\"\n"
+		      "ethernet1.present = \"TRUE\"\n"
+		      "ethernet1.generatedAddress = \"00:0c:29:01:02:03\"\n"
+		      "ethernet1.nhv.mode = \"bridged\"\n"
+		      "ethernet1.nhv.uplink = \"eth1\"\n"
+		      "ethernet2.address = \"02:00:00:00:00:01\"\n", NULL, 0);
+
+	tap_is_int(r, 0, "NIC keys parse");
+	if (r)
+		tap_diag("%s", err);
+	tap_ok(c.nics[0].present && c.nics[0].has_mac && c.nics[0].mac[0] == 0 && c.nics[0].mac[3] == 0x0a &&
+	       c.nics[0].mac[5] == 0x0c, "ethernet0: present, its address (any hex case)");
+	tap_ok(c.nics[0].mode == VM_NET_NAT && c.nics[0].nfwd == 3 && !c.nics[0].fwd[0].udp &&
+	       c.nics[0].fwd[0].host_port == 2222 && c.nics[0].fwd[0].guest_port == 22 && c.nics[0].fwd[1].udp &&
+	       c.nics[0].fwd[1].host_port == 5353 && c.nics[0].fwd[2].host_port == 8080,
+	       "nat by default; three forwards with and without spaces");
+	tap_ok(c.nics[1].present && c.nics[1].has_mac && c.nics[1].mac[1] == 0x0c && c.nics[1].mode == VM_NET_BRIDGED &&
+	       c.nics[1].uplink && !strcmp(c.nics[1].uplink, "eth1"), "ethernet1: generatedAddress, bridged to eth1");
+	tap_ok(!c.nics[2].present && !c.nics[3].present, "a NIC without present = TRUE is not used");
+	if (r == 0)
+		vm_config_free(&c);
+	{
+		char *sets[] = { "ethernet0.present=yes", "ethernet0.nhv.forward=TCP:1:65535" };
+
+		tap_is_int(parse(&c, "nhv.kernel = \"k\"\n", sets, 2), 0, "NIC keys by --set");
+		tap_ok(c.nics[0].present && !c.nics[0].has_mac && c.nics[0].fwd[0].host_port == 1 &&
+		       c.nics[0].fwd[0].guest_port == 65535, "ports 1 and 65535, protocol in any case");
+		vm_config_free(&c);
+	}
+	bad("nhv.kernel = \"k\"\nethernet4.present = \"TRUE\"\n",
+	    "/vms/g/g.vmx:2: ethernet4.present: expected ethernet0 to ethernet3", "ethernet4");
+	bad("nhv.kernel = \"k\"\nethernet0.present = \"maybe\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.present: expected TRUE or FALSE, got \"maybe\"", "present");
+	bad("nhv.kernel = \"k\"\nethernet0.address = \"01:00:5e:00:00:01\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.address: expected a unicast MAC like \"00:50:56:12:34:56\", got \"01:00:5e:00:00:01\"",
+	    "multicast MAC");
+	bad("nhv.kernel = \"k\"\nethernet0.address = \"00:50:56:12:34\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.address: expected a unicast MAC like \"00:50:56:12:34:56\", got \"00:50:56:12:34\"",
+	    "short MAC");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.mode = \"hostonly\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.mode: expected nat or bridged, got \"hostonly\"", "mode");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.forward = \"tcp:2222:22, sctp:1:2\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.forward: expected PROTO:L1PORT:GUESTPORT items (tcp or udp, ports 1-65535) "
+	    "separated by commas, like \"tcp:2222:22, udp:5353:53\"; got \"sctp:1:2\"", "forward protocol");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.forward = \"tcp:0:22\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.forward: expected PROTO:L1PORT:GUESTPORT items (tcp or udp, ports 1-65535) "
+	    "separated by commas, like \"tcp:2222:22, udp:5353:53\"; got \"tcp:0:22\"", "port 0");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.forward = \"tcp:65536:22\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.forward: expected PROTO:L1PORT:GUESTPORT items (tcp or udp, ports 1-65535) "
+	    "separated by commas, like \"tcp:2222:22, udp:5353:53\"; got \"tcp:65536:22\"", "port 65536");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.forward = \"tcp:1:2,\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.forward: expected PROTO:L1PORT:GUESTPORT items (tcp or udp, ports 1-65535) "
+	    "separated by commas, like \"tcp:2222:22, udp:5353:53\"; got \"\"", "trailing comma");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.forward = \"tcp:80:80, tcp:80:81\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.forward: L1 port tcp:80 forwarded twice", "port twice");
+	bad("nhv.kernel = \"k\"\nethernet0.nhv.uplink = \"../eth0\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.nhv.uplink: expected an L1 interface name of 1 to 15 characters without '/', ':' "
+	    "or spaces, got \"../eth0\"", "uplink");
+	bad("nhv.kernel = \"k\"\nethernet0.speed = \"10\"\n",
+	    "/vms/g/g.vmx:2: ethernet0.speed: unknown key (expected ethernetN.present, address, addressType, "
+	    "generatedAddress, virtualDev, connectionType, nhv.mode, nhv.uplink or nhv.forward)", "unknown NIC key");
+	bad("nhv.kernel = \"k\"\nethernet0.present = \"TRUE\"\nethernet0.nhv.mode = \"bridged\"\n"
+	    "ethernet0.nhv.forward = \"tcp:1:2\"\n",
+	    "/vms/g/g.vmx: ethernet0.nhv.forward: forwards need nhv.mode = \"nat\" (a bridged guest is reached at its own address)",
+	    "forward on a bridged NIC");
+	bad("nhv.kernel = \"k\"\nethernet0.present = \"TRUE\"\nethernet1.present = \"TRUE\"\n"
+	    "ethernet0.nhv.forward = \"udp:53:53\"\nethernet1.nhv.forward = \"udp:53:5353\"\n",
+	    "/vms/g/g.vmx: ethernet1.nhv.forward: L1 port udp:53 already forwarded by ethernet0", "port on two NICs");
+	bad("nhv.kernel = \"k\"\nethernet0.present = \"TRUE\"\nethernet1.present = \"TRUE\"\n"
+	    "ethernet0.address = \"02:00:00:00:00:01\"\nethernet1.address = \"02:00:00:00:00:01\"\n",
+	    "/vms/g/g.vmx: ethernet1.address: the same MAC as ethernet0", "MAC on two NICs");
+}
+
 static void files(void)
 {
 	struct vm_config c;
@@ -243,6 +325,7 @@ int main(void)
 	sets();
 	errors();
 	vmware_keys();
+	nics();
 	files();
 	return tap_done();
 }

@@ -237,6 +237,23 @@ void decide_guest_uuid(const struct identity *id, const char *name, random_fn ra
 	while (uuid_taken(id, id->nguests, out));
 }
 
+void decide_guest_mac(const struct identity *id, const char *name, int nic, random_fn random,
+		      void *random_ctx, struct nhv_mac *out)
+{
+	const struct nhv_uuid *seed = id->hw.uuid_valid ? &id->hw.uuid : &id->appliance_uuid;
+	struct macset set = { &id->hw, id, id->nguests, 0 };
+
+	for (unsigned attempt = 0;; attempt++) {
+		uint8_t rnd[6] = { 0 };
+
+		if (id->mode != MACM_DETERMINISTIC)
+			random(random_ctx, rnd, sizeof(rnd));
+		make_guest_mac(id->prefix, id->mode, seed, name, nic, attempt, rnd, out);
+		if (mac_is_unicast(out) && !mac_taken(&set, out))
+			return;
+	}
+}
+
 static void derive_hostname(struct identity *out)
 {
 	const uint8_t *b = out->appliance_uuid.b;

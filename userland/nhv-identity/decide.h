@@ -53,6 +53,14 @@ enum decision decide(const struct decide_in *in, struct identity *out);
 void decide_guest_uuid(const struct identity *id, const char *name, random_fn random,
 		       void *random_ctx, struct nhv_uuid *out);
 
+/*
+ * The MAC of NIC nic of a new L2 guest named name under identity id, by
+ * id's policy (prefix; derived from the hardware UUID, name and nic in
+ * deterministic mode, else random), used by no known guest nor hardware NIC.
+ */
+void decide_guest_mac(const struct identity *id, const char *name, int nic, random_fn random,
+		      void *random_ctx, struct nhv_mac *out);
+
 /* The MAC an L2 NIC gets; exposed for tests. attempt > 0 after a collision. */
 void make_guest_mac(enum mac_prefix p, enum mac_mode m, const struct nhv_uuid *seed,
 		    const char *name, int nic, unsigned attempt, const uint8_t rnd[6],

@@ -5,6 +5,7 @@
  *   nhv-identity [show] [--json]    `nhv identity`: the identity and the last decision
  *   nhv-identity verify FILE        is FILE a valid identity file? (exit 0/1)
  *   nhv-identity guest-uuid NAME    uuid.bios for a new L2 guest (`nhv vm define`)
+ *   nhv-identity guest-mac NAME N   ethernetN.address for a new L2 guest NIC
  */
 #include "userland/lib/atomic.h"
 #include "userland/lib/json.h"
@@ -28,6 +29,7 @@ static void usage(FILE *f)
 	      "       nhv-identity [show] [--json] [--file PATH]\n"
 	      "       nhv-identity verify FILE\n"
 	      "       nhv-identity guest-uuid NAME [--file PATH]\n"
+	      "       nhv-identity guest-mac NAME N [--file PATH]\n"
 	      "boot reads the hardware identity, loads the stored one (data disk labelled NHVDATA,\n"
 	      "else the EFI variable NhvIdentity-<nhv GUID>, else RAM), decides new|same|moved|cloned\n"
 	      "and renews the appliance and L2 guest UUIDs and MACs after a clone.\n"
@@ -269,8 +271,40 @@ static int cmd_guest_uuid(int argc, char **argv)
 	return 0;
 }
 
+/* A new L2 NIC's ethernetN.address, by the identity's policy (macprefix, macmode). */
+static int cmd_guest_mac(int argc, char **argv)
+{
+	static struct identity id;
+	char path[PATH_MAX], m[18], *end;
+	const char *file = NULL;
+	struct nhv_mac mac;
+	long nic;
+
+	if (argc == 4 && strcmp(argv[2], "--file") == 0)
+		file = argv[3];
+	else if (argc != 2) {
+		usage(stderr);
+		return 2;
+	}
+	nic = strtol(argv[1], &end, 10);
+	if (*argv[1] == '\0' || *end || nic < 0 || nic > 9) {
+		fprintf(stderr, "nhv-identity: guest-mac: NIC number \"%s\": expected 0 to 9\n", argv[1]);
+		return 2;
+	}
+	if (!file)
+		file = sysroot(RUN_DIR "/identity", path, sizeof(path));
+	if (load(file, &id) < 0)
+		return 1;
+	decide_guest_mac(&id, argv[0], (int)nic, sys_random, NULL, &mac);
+	mac_format(&mac, m);
+	printf("%s\n", m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "guest-mac") == 0)
+		return cmd_guest_mac(argc - 2, argv + 2);
 	if (argc > 1 && strcmp(argv[1], "guest-uuid") == 0)
 		return cmd_guest_uuid(argc - 2, argv + 2);
 	if (argc > 1 && strcmp(argv[1], "boot") == 0)

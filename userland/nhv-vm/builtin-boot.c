@@ -27,6 +27,7 @@
 #include "userland/nhv-vm/machine.h"
 #include "userland/nhv-vm/nesting.h"
 #include "userland/nhv-vm/smbios.h"
+#include "userland/nhv-vm/net.h"
 
 #define MAX_SETS	64
 #define EXIT_USAGE	2
@@ -380,6 +381,21 @@ int cmd_boot(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sigdelset(&sigs, SIGPIPE);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	{
+		struct net_nic_up nets[VM_MAX_NICS];
+
+		if (net_up(&cfg, vm.name, nets, &vm.nnets, why, sizeof(why))) {
+			fprintf(stderr, "nhv-vm: %s: network: %s\n", vm.name, why);
+			return EXIT_USAGE;
+		}
+		for (unsigned int k = 0; k < vm.nnets; k++) {
+			vm.net_fd[k] = nets[k].fd;
+			memcpy(vm.net_mac[k], nets[k].mac, 6);
+			fprintf(stderr, "nhv-vm: %s: ethernet%d: %02x:%02x:%02x:%02x:%02x:%02x on %s\n", vm.name,
+				nets[k].index, nets[k].mac[0], nets[k].mac[1], nets[k].mac[2], nets[k].mac[3],
+				nets[k].mac[4], nets[k].mac[5], nets[k].tap);
+		}
+	}
 	if (machine_create(&vm) || vm_backdoor_create(&vm)) {
 		fprintf(stderr, "nhv-vm: %s: building the machine failed\n", vm.name);
 		return EXIT_USAGE;
@@ -418,6 +434,8 @@ int cmd_boot(int argc, char **argv)
 	control_close(ctl);
 	nesting_stop(vm.nesting);
 	vm_backdoor_free(&vm);
+	if (vm.nnets > 0)
+		net_down(vm.name);
 	vm_free(&vm);
 	free_images(&im);
 	free(im.cmdline);

@@ -4,7 +4,8 @@
  * else the file's base name), atomically.  Relative nhv.kernel, nhv.initrd
  * and nhv.diskN paths become absolute (they were relative to FILE's
  * folder); a file without uuid.bios gets one from nhv-identity, so a cloned
- * appliance gives its guests new UUIDs.
+ * appliance gives its guests new UUIDs, and so does each present NIC
+ * without an ethernetN.address.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,28 +21,9 @@
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/identity.h"
+#include "userland/nhv-vm/net.h"
 #include "userland/nhv-vm/store.h"
-
-/* nhv-identity guest-uuid NAME, from the folder nhv-vm runs from. */
-static int identity_uuid(const char *name, char *out, size_t len)
-{
-	char exe[PATH_MAX], ident[PATH_MAX + 16], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	snprintf(ident, sizeof(ident), "%s/nhv-identity", exe);
-	char *const argv[] = { ident, "guest-uuid", (char *)name, NULL };
-	if (runcap(argv, out, len, 10000, RUNCAP_QUIET, NULL) != 0)
-		return -1;
-	out[strcspn(out, "\n")] = '\0';
-	return out[0] ? 0 : -1;
-}
 
 /* A version 4 UUID in .vmx form, when nhv-identity has none to give. */
 static int random_uuid(char out[48])
@@ -125,7 +107,7 @@ int cmd_define(int argc, char **argv)
 			r |= absolutize(&v, key, c.disks[d]);
 	}
 	if (!c.uuid_bios) {
-		if (identity_uuid(name, uuid, sizeof(uuid)) < 0) {
+		if (identity_ask("guest-uuid", name, NULL, uuid, sizeof(uuid)) < 0) {
 			fprintf(stderr, "nhv vm define: nhv-identity gave no uuid.bios for %s "
 				"(has `nhv-identity boot` run?); using a random one\n", name);
 			if (random_uuid(uuid) < 0)
@@ -133,6 +115,18 @@ int cmd_define(int argc, char **argv)
 		}
 		if (r == 0)
 			r = vmx_set(&v, "uuid.bios", uuid);
+	}
+	/* NICs without a MAC get theirs now, so that it stays the same at every start. */
+	for (int i = 0; i < VM_MAX_NICS && r == 0; i++) {
+		struct nhv_mac mac;
+		char key[32], m[18];
+
+		if (!c.nics[i].present || c.nics[i].has_mac)
+			continue;
+		net_mac(&c, name, i, mac.b);
+		mac_format(&mac, m);
+		snprintf(key, sizeof(key), "ethernet%d.address", i);
+		r = vmx_set(&v, key, m);
 	}
 	out = r == 0 ? vmx_format(&v, &len) : NULL;
 	vmx_free(&v);

@@ -16,6 +16,7 @@
 #include "userland/nhv-vm/config.h"
 #include "userland/nhv-vm/control.h"
 #include "userland/nhv-vm/ctlclient.h"
+#include "userland/nhv-vm/net.h"
 #include "userland/nhv-vm/store.h"
 
 struct row {
@@ -28,7 +29,35 @@ struct row {
 	struct vm_state st;
 	char err[1024];
 	char *status;		/* the VMM's status line (malloc'd), NULL when not running */
+	int nnics;
+	struct {
+		int index, nat, leased;
+		char mac[18], ip[16];
+	} nic[VM_MAX_NICS];
 };
+
+/* The row's NICs: MAC, mode, and in NAT mode the leased (else reserved) address. */
+static void fill_nics(const struct vm_config *c, struct row *r)
+{
+	for (int i = 0; i < VM_MAX_NICS; i++) {
+		const struct vm_nic *nic = &c->nics[i];
+
+		if (!nic->present)
+			continue;
+		r->nic[r->nnics].index = i;
+		r->nic[r->nnics].nat = nic->mode == VM_NET_NAT;
+		snprintf(r->nic[r->nnics].mac, 18, "-");
+		snprintf(r->nic[r->nnics].ip, 16, "-");
+		if (nic->has_mac) {
+			snprintf(r->nic[r->nnics].mac, 18, "%02x:%02x:%02x:%02x:%02x:%02x", nic->mac[0], nic->mac[1],
+				 nic->mac[2], nic->mac[3], nic->mac[4], nic->mac[5]);
+			if (nic->mode == VM_NET_NAT &&
+			    nat_guest_ip(nic->mac, r->nic[r->nnics].ip, &r->nic[r->nnics].leased))
+				snprintf(r->nic[r->nnics].ip, 16, "-");
+		}
+		r->nnics++;
+	}
+}
 
 static void json_num(double v, int whole)
 {
@@ -54,6 +83,7 @@ static void fill(const char *name, struct row *r)
 		r->vcpus = c.numvcpus;
 		r->mib = (unsigned long long)c.memsize_mib;
 		r->autostart = c.autostart;
+		fill_nics(&c, r);
 		vm_config_free(&c);
 	}
 	store_state_read(name, &r->st);
@@ -172,12 +202,24 @@ int cmd_list(int argc, char **argv)
 			json_str(stdout, r->st.running ? "" : r->valid ? r->st.reason : r->err);
 			if (verbose)
 				printf(", \"status\": %s", r->status ? r->status : "null");
-			printf("}");
+			printf(", \"nics\": [");
+			for (int k = 0; k < r->nnics; k++) {
+				printf("%s{\"nic\": \"ethernet%d\", \"mac\": ", k ? ", " : "", r->nic[k].index);
+				json_str(stdout, r->nic[k].mac);
+				printf(", \"mode\": \"%s\", \"ip\": ", r->nic[k].nat ? "nat" : "bridged");
+				if (strcmp(r->nic[k].ip, "-"))
+					json_str(stdout, r->nic[k].ip);
+				else
+					printf("null");
+				printf(", \"leased\": %s}", r->nic[k].leased ? "true" : "false");
+			}
+			printf("]}");
 		}
 		printf("%s]\n", n ? "\n" : "");
 		return 0;
 	}
-	printf("%-16s %-8s %5s %8s %9s %8s\n", "NAME", "STATE", "VCPUS", "MEMORY", "UPTIME", "INIT");
+	printf("%-16s %-8s %5s %8s %9s %8s  %-9s %-17s %s\n", "NAME", "STATE", "VCPUS", "MEMORY", "UPTIME",
+	       "INIT", "NIC", "MAC", "IP");
 	for (int i = 0; i < n; i++) {
 		struct row *r = &rows[i];
 		char up[32] = "-", init[32] = "-", mem[32] = "-", cpus[16] = "-";
@@ -191,6 +233,10 @@ int cmd_list(int argc, char **argv)
 			snprintf(cpus, sizeof(cpus), "%u", r->vcpus);
 		}
 		printf("%-16s %-8s %5s %8s %9s %8s", names[i], r->state, cpus, mem, up, init);
+		/* Further NICs on lines of their own, under the first. */
+		for (int k = 0; k < r->nnics; k++)
+			printf("%s%*sethernet%d %-17s %s", k ? "\n" : "", k ? 61 : 2, "", r->nic[k].index,
+			       r->nic[k].mac, r->nic[k].ip);
 		if (!r->valid)
 			printf("  %s", r->err);
 		else if (!r->st.running && r->st.reason[0])

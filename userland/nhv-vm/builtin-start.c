@@ -3,7 +3,8 @@
  * its own supervisor (it outlives the shell); --console then attaches to
  * its serial console.  Also nhv vm autostart [--wait S], run by nhv-init at
  * boot: starts the VMs with nhv.autostart = "TRUE" and prints one status
- * block line each ("  l2 NAME : running (N.N s to init)").
+ * block line each ("  l2 NAME : running (N.N s to init)").  A bridged NIC
+ * whose uplink sees no frame for other MACs gets a warning.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -14,8 +15,31 @@
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/net.h"
 #include "userland/nhv-vm/store.h"
 #include "userland/nhv-vm/supervisor.h"
+
+/*
+ * Bridged NICs: a warning when no frame for another MAC reached the uplink
+ * in 2 s: the outer port group likely drops the guest's traffic.
+ */
+static void warn_promisc(const char *name, const struct vm_config *c)
+{
+	for (int i = 0; i < VM_MAX_NICS; i++) {
+		const char *up = c->nics[i].uplink ? c->nics[i].uplink : "eth0";
+		int n;
+
+		if (!c->nics[i].present || c->nics[i].mode != VM_NET_BRIDGED)
+			continue;
+		n = link_foreign_frames(up, 2000, 1);
+		if (n == 0)
+			fprintf(stderr, "nhv vm start: warning: %s: ethernet%d is bridged to %s, and no frame for another "
+				"MAC reached %s in 2 s: the outer switch may not allow promiscuous mode (or MAC "
+				"learning); %s may get no traffic (docs/networking.md)\n", name, i, up, up, name);
+		else if (n < 0)
+			fprintf(stderr, "nhv vm start: warning: %s: cannot watch %s for frames of other MACs\n", name, up);
+	}
+}
 
 /* Loads NAME's definition and starts it; prints why not.  Exit status. */
 static int start_one(const char *verb, const char *name, char *why, size_t wlen)
@@ -30,16 +54,19 @@ static int start_one(const char *verb, const char *name, char *why, size_t wlen)
 		fprintf(stderr, "nhv vm %s: %s\n", verb, err);
 		return 2;
 	}
-	vm_config_free(&c);
 	if (store_running(name)) {
+		vm_config_free(&c);
 		snprintf(why, wlen, "already running");
 		fprintf(stderr, "nhv vm %s: %s is already running\n", verb, name);
 		return 1;
 	}
 	if (supervisor_start(name, vmx, &status, why, wlen) < 0) {
+		vm_config_free(&c);
 		fprintf(stderr, "nhv vm %s: %s did not start: %s\n", verb, name, why);
 		return status;
 	}
+	warn_promisc(name, &c);
+	vm_config_free(&c);
 	return 0;
 }
 

@@ -20,6 +20,7 @@ int cmd_autostart(int argc, char **argv);
 int cmd_guestinfo(int argc, char **argv);
 int cmd_shutdown(int argc, char **argv);
 int cmd_cpuid(int argc, char **argv);
+int cmd_net(int argc, char **argv);
 
 /* builtin-console.c: attach to running VM name's console (send: type it and return) */
 int console_attach(const char *verb, const char *name, const char *send);

@@ -336,6 +336,13 @@ static int apply(struct ctx *x, const char *key, const char *v)
 			return fail(x, NULL, "%s", why);
 		return 0;
 	}
+	{
+		char why[400];
+		int r = vm_config_net_key(x->c, key, v, why, sizeof(why));
+
+		if (r <= 0)
+			return r ? fail(x, key, "%s", why) : 0;
+	}
 	d = disk_index(key);
 	if (d == -2)
 		return fail(x, key, "expected nhv.disk0 to nhv.disk%d", VM_MAX_DISKS - 1);
@@ -346,8 +353,8 @@ static int apply(struct ctx *x, const char *key, const char *v)
 	return fail(x, key, "unknown key (expected displayName, memsize, numvcpus, uuid.bios, "
 		    "nhv.kernel, nhv.initrd, nhv.cmdline, nhv.disk0..%d, nhv.autostart, nhv.accel, "
 		    "nhv.nesting, guestinfo.*, cpuid.*, cpuid, hypervisor.cpuid.v0, "
-		    "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr)",
-		    VM_MAX_DISKS - 1);
+		    "monitor_control.restrict_backdoor, monitor_control.pseudo_perfctr, "
+		    "ethernet0..%d.*)", VM_MAX_DISKS - 1, VM_MAX_NICS - 1);
 }
 
 static int blank_or_comment(const struct vmx_line *l)
@@ -543,6 +550,14 @@ int vm_config_parse(struct vm_config *c, const char *path, const char *buf, size
 	}
 	if (!c->uuid_bios)
 		derive_uuid(c->path, c->uuid);
+	{
+		char key[40], why[400];
+
+		if (vm_config_net_check(c, key, sizeof(key), why, sizeof(why))) {
+			fail(&x, key, "%s", why);
+			goto out;
+		}
+	}
 	if (!c->display_name && !(c->display_name = default_name(path))) {
 		fail(&x, NULL, "out of memory");
 		goto out;
@@ -608,6 +623,7 @@ void vm_config_free(struct vm_config *c)
 		free(c->gi_val[i]);
 	}
 	free(c->masks);
+	vm_config_net_free(c);
 	vmx_free(&c->vmx);
 	memset(c, 0, sizeof(*c));
 }

@@ -25,6 +25,28 @@ enum vm_nesting { VM_NESTING_AUTO, VM_NESTING_TOGGLE, VM_NESTING_OFF };
 
 struct cpuid_mask_list;
 
+#define VM_MAX_NICS		4
+#define VM_MAX_FORWARDS		16
+
+enum vm_net_mode { VM_NET_NAT, VM_NET_BRIDGED };
+
+/* ethernetN.nhv.forward item: L1's host_port to the guest's guest_port. */
+struct vm_forward {
+	int udp;		/* 0 tcp, 1 udp */
+	uint16_t host_port, guest_port;
+};
+
+/* ethernetN.* (docs/networking.md); a NIC is used when present is set. */
+struct vm_nic {
+	int present;		/* ethernetN.present */
+	int has_mac;		/* address (or generatedAddress) given */
+	uint8_t mac[6];
+	enum vm_net_mode mode;	/* ethernetN.nhv.mode, default nat */
+	char *uplink;		/* ethernetN.nhv.uplink (bridged): L1's NIC, default eth0 */
+	struct vm_forward fwd[VM_MAX_FORWARDS];
+	unsigned int nfwd;	/* ethernetN.nhv.forward */
+};
+
 struct vm_config {
 	char *path;		/* the .vmx file (absolute) */
 	char *display_name;	/* displayName; default: the file's base name without .vmx */
@@ -45,6 +67,7 @@ struct vm_config {
 	char *gi_key[VM_MAX_GUESTINFO];	/* guestinfo.KEY (with the prefix) = gi_val */
 	char *gi_val[VM_MAX_GUESTINFO];
 	unsigned int ngi;
+	struct vm_nic nics[VM_MAX_NICS];	/* ethernet0..3 */
 	struct vmx vmx;		/* the whole file, --set values applied */
 };
 
@@ -62,5 +85,16 @@ void vm_config_free(struct vm_config *c);
 
 const char *vm_accel_name(enum vm_accel a);
 const char *vm_nesting_name(enum vm_nesting n);
+
+/*
+ * config-net.c: an ethernetN.* key.  1 when key is not one (the caller goes
+ * on), 0 when applied, -1 with why set ("expected ...").
+ */
+int vm_config_net_key(struct vm_config *c, const char *key, const char *v, char *why, size_t len);
+/* After every key: -1 with key and why set when the NICs do not fit together. */
+int vm_config_net_check(const struct vm_config *c, char *key, size_t keylen, char *why, size_t len);
+void vm_config_net_free(struct vm_config *c);
+/* "tcp:2222:22, udp:5353:53" into fwd[0..max); the count, or -1 with why set. */
+int vm_forward_parse(const char *v, struct vm_forward *fwd, unsigned int max, char *why, size_t len);
 
 #endif

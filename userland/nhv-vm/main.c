@@ -26,6 +26,7 @@ static const struct verb {
 	{ "cpuid", cmd_cpuid, "NAME: the CPUID the guest sees, and which key changed each bit" },
 	{ "rm", cmd_rm, "forget a VM that is not running" },
 	{ "run", cmd_run, "a throwaway guest: [--vmx FILE] [--set K=V]... [-- COMMAND...]" },
+	{ "net", cmd_net, "NAME's NICs: MAC, mode, address and port forwards" },
 	{ "autostart", cmd_autostart, "start the VMs with nhv.autostart (nhv-init, at boot)" },
 };
 

@@ -1,8 +1,8 @@
 # nhv-vm: the L2 virtual machine monitor (issue 12): `nhv vm VERB`.
 NHV_VM_SRC := $(sort $(wildcard userland/nhv-vm/*.c userland/nhv-vm/devices/*.c))
 $(eval $(call program,nhv-vm,$(NHV_VM_SRC) $(NHVBD_HOST) handshake/commands.c $(NHVBD_X86),-lpthread))
-$(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c userland/nhv-vm/cpuid-mask.c))
-$(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c userland/nhv-vm/cpuid-mask.c userland/lib/vmx.c userland/lib/hexfmt.c))
+$(eval $(call unit_test,test-vm-config,tests/nhv-vm/test-config.c userland/nhv-vm/config.c userland/nhv-vm/config-net.c userland/nhv-vm/cpuid-mask.c))
+$(eval $(call fuzzer,fuzz-vm-config,tests/nhv-vm/fuzz-config.c userland/nhv-vm/config.c userland/nhv-vm/config-net.c userland/nhv-vm/cpuid-mask.c userland/lib/vmx.c userland/lib/hexfmt.c))
 # The L2 backdoor and GuestRPC (issue 13): commands, hostile registers, a fuzzer.
 $(eval $(call unit_test,test-vm-backdoor,tests/nhv-vm/test-backdoor.c userland/nhv-vm/backdoor.c $(NHVBD_HOST),-lpthread))
 $(eval $(call fuzzer,fuzz-vm-backdoor,tests/nhv-vm/fuzz-backdoor.c userland/nhv-vm/backdoor.c $(NHVBD_HOST)))

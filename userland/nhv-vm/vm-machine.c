@@ -3,7 +3,8 @@
  * gives them (docs/vmm-design.md "Machine model"): COM1, the IOAPIC, ACPI
  * PM (power button, S5, reset register), the i8042 (reset line only),
  * the CMOS RTC, isa-debug-exit, fw_cfg, and virtio-mmio devices (one
- * virtio-blk per nhv.diskN, then virtio-rng) that the DSDT describes
+ * virtio-blk per nhv.diskN, a virtio-net per present ethernetN, then
+ * virtio-rng) that the DSDT describes
  * (acpi.c).  No PIC, no PIT, no PCI.
  */
 #include <stdio.h>
@@ -20,13 +21,18 @@ static int add_virtio(struct vm *vm)
 	const struct vm_config *c = vm->cfg;
 	unsigned int i;
 
-	if (c->ndisks + 1 > VIRTIO_MMIO_MAX) {
-		fprintf(stderr, "nhv-vm: %u disks, at most %d\n", c->ndisks, VIRTIO_MMIO_MAX - 1);
+	if (c->ndisks + vm->nnets + 1 > VIRTIO_MMIO_MAX) {
+		fprintf(stderr, "nhv-vm: %u disks and %u NICs, at most %d together\n", c->ndisks, vm->nnets,
+			VIRTIO_MMIO_MAX - 1);
 		return -1;
 	}
 	for (i = 0; i < c->ndisks; i++)
 		if (virtio_blk_create(vm, GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE, GSI_VIRTIO_FIRST + i,
 				      c->disks[i], 0))
+			return -1;
+	for (unsigned int k = 0; k < vm->nnets; k++, i++)
+		if (virtio_net_create(vm, GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE, GSI_VIRTIO_FIRST + i,
+				      vm->net_fd[k], vm->net_mac[k]))
 			return -1;
 	if (virtio_rng_create(vm, GPA_VIRTIO_MMIO + i * VIRTIO_MMIO_SIZE, GSI_VIRTIO_FIRST + i))
 		return -1;

@@ -164,6 +164,9 @@ struct vm {
 	struct backdoor *backdoor;	/* VMware backdoor and GuestRPC, or NULL (backdoor-vm.c) */
 	uint8_t hypercall;		/* NHV_BACKDOOR_VMCALL/VMMCALL advertised in 0x40000010, or 0 */
 	struct nesting *nesting;	/* NESTING_CONTROL towards L0 (nesting.c) */
+	int net_fd[VM_MAX_NICS];	/* virtio-net devices: tap (net.c), MAC */
+	uint8_t net_mac[VM_MAX_NICS][6];
+	unsigned int nnets;
 
 	/* Console output: the serial log, stdout, control-socket clients. */
 	pthread_mutex_t out_lock;

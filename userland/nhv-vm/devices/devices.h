@@ -65,6 +65,12 @@ int fw_cfg_add(struct fw_cfg *f, uint16_t key, const void *data, size_t len);
  * or the file cannot be opened for writing.  -1 with "PATH: why" on stderr.
  */
 int virtio_blk_create(struct vm *vm, uint64_t base, unsigned int gsi, const char *path, int read_only);
+/*
+ * Network device with MAC mac on fd, one Ethernet frame per read/write (a
+ * tap device, IFF_TAP | IFF_NO_PI), made non-blocking; the device owns fd
+ * and a receive thread.  -1 with the reason on stderr.
+ */
+int virtio_net_create(struct vm *vm, uint64_t base, unsigned int gsi, int fd, const uint8_t mac[6]);
 /* Entropy device filled from getrandom(). */
 int virtio_rng_create(struct vm *vm, uint64_t base, unsigned int gsi);
 

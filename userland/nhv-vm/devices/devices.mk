@@ -22,3 +22,7 @@ $(B)/fuzz/fuzz-virtq: tests/nhv-vm/fakevm.h
 DEVICE_SRC := $(sort $(wildcard $(DEV)/*.c))
 $(eval $(call fuzzer,fuzz-devices,tests/nhv-vm/fuzz-devices.c $(DEVICE_SRC) $(FAKEVM),-lpthread))
 $(B)/fuzz/fuzz-devices: tests/nhv-vm/fakevm.h
+$(eval $(call unit_test,test-devices-net,tests/nhv-vm/test-devices-net.c $(DEV)/virtq.c $(DEV)/virtio_mmio.c $(DEV)/virtio_net.c $(FAKEVM),-lpthread))
+$(B)/tests/test-devices-net: tests/nhv-vm/fakevm.h
+$(eval $(call fuzzer,fuzz-virtio-net,tests/nhv-vm/fuzz-virtio-net.c $(DEV)/virtq.c $(DEV)/virtio_mmio.c $(DEV)/virtio_net.c $(FAKEVM),-lpthread))
+$(B)/fuzz/fuzz-virtio-net: tests/nhv-vm/fakevm.h

@@ -6,7 +6,8 @@
  * no queue reset, no notification data.
  *
  * Queue work runs on the vCPU thread that writes QueueNotify, under the
- * transport's lock.  A ring the guest breaks sets DEVICE_NEEDS_RESET
+ * transport's lock, or on a device's own thread through virtio_mmio_kick
+ * (virtio-net's receive side), under the same lock.  A ring the guest breaks sets DEVICE_NEEDS_RESET
  * (section 2.1.2) with a config-change interrupt and a log line; the
  * device then ignores notifications until the driver resets it.
  */
@@ -102,6 +103,11 @@ void virtio_mmio_fail(struct virtio_mmio *t, const char *why)
 	}
 }
 
+int virtio_mmio_arm(struct virtio_mmio *t, unsigned int q)
+{
+	return virtq_more_after_notify_on(t->vm, &t->q[q].vq);
+}
+
 int virtio_mmio_has_feature(const struct virtio_mmio *t, unsigned int bit)
 {
 	return bit < 64 && (t->driver_features >> bit & 1);
@@ -153,19 +159,23 @@ static void vm_reset_hook(void *arg)
 	pthread_mutex_unlock(&t->lock);
 }
 
-static void notify(struct virtio_mmio *t, uint32_t qi)
+/* Runs fn on queue qi as a notification does; 0 when the queue is not live. */
+static int run_queue(struct virtio_mmio *t, uint32_t qi,
+		     void (*fn)(void *dev, struct virtio_mmio *t, unsigned int q))
 {
 	struct vqueue *q;
 	unsigned int rounds = 0;
 
 	if (qi >= t->ops->nqueues || !t->q[qi].ready || !(t->status & S_DRIVER_OK) ||
 	    (t->status & S_NEEDS_RESET))
-		return;	/* section 4.2.3.3: nothing to do yet, or a broken device */
+		return 0;	/* section 4.2.3.3: nothing to do yet, or a broken device */
 	q = &t->q[qi];
 	do {
-		t->ops->notify(t->dev, t, qi);
+		fn(t->dev, t, qi);
 		if (t->status & S_NEEDS_RESET)
-			return;
+			return 0;
+		if (t->ops->passive_queues >> qi & 1)
+			break;	/* the device fills this ring when it has data, and arms it itself */
 	} while (virtq_more_after_notify_on(t->vm, &q->vq) && ++rounds < MAX_NOTIFY_ROUNDS);
 	if (rounds == MAX_NOTIFY_ROUNDS)
 		vm_log_guest_error(t->vm, t->ops->name, "queue %u kept refilled for %u rounds; left for the next notification",
@@ -177,6 +187,23 @@ static void notify(struct virtio_mmio *t, uint32_t qi)
 			update_irq(t);
 		}
 	}
+	return 1;
+}
+
+static void notify(struct virtio_mmio *t, uint32_t qi)
+{
+	run_queue(t, qi, t->ops->notify);
+}
+
+int virtio_mmio_kick(struct virtio_mmio *t, unsigned int q,
+		     void (*fn)(void *dev, struct virtio_mmio *t, unsigned int q))
+{
+	int r;
+
+	pthread_mutex_lock(&t->lock);
+	r = run_queue(t, q, fn);
+	pthread_mutex_unlock(&t->lock);
+	return r;
 }
 
 static void write_status(struct virtio_mmio *t, uint32_t val)

@@ -23,6 +23,13 @@ struct virtio_dev_ops {
 	uint16_t queue_max;		/* QueueNumMax, a power of 2 */
 	const uint8_t *config;		/* device config space (little endian), fixed after creation */
 	uint32_t config_len;
+	/*
+	 * Bit per queue the device fills only when it has data (a receive
+	 * queue): its notify runs once per notification instead of until the
+	 * ring is empty, and the device calls virtio_mmio_arm when it finds
+	 * the ring empty.
+	 */
+	uint32_t passive_queues;
 	/* The driver notified queue q (DRIVER_OK, queue ready); transport lock held. */
 	void (*notify)(void *dev, struct virtio_mmio *t, unsigned int q);
 };
@@ -34,6 +41,19 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, uint64_t base, unsigned in
 /* For notify: next chain of queue q (1), none (0), or a broken ring (-1: device needs reset). */
 int virtio_mmio_pop(struct virtio_mmio *t, unsigned int q, struct virtq_chain *c);
 void virtio_mmio_push(struct virtio_mmio *t, unsigned int q, uint16_t head, uint32_t written);
+/*
+ * From a device's own thread (not from notify): runs fn on queue q under the
+ * transport lock as a notification would, then interrupts the driver for
+ * what fn pushed.  1 when it ran, 0 when the queue is not live (driver not
+ * ready, queue not set up, device needing reset).
+ */
+int virtio_mmio_kick(struct virtio_mmio *t, unsigned int q,
+		     void (*fn)(void *dev, struct virtio_mmio *t, unsigned int q));
+/*
+ * For a passive queue found empty (lock held): asks the driver to notify
+ * when it adds buffers; 1 if some arrived meanwhile (pop again), else 0.
+ */
+int virtio_mmio_arm(struct virtio_mmio *t, unsigned int q);
 /* Negotiated feature bit. */
 int virtio_mmio_has_feature(const struct virtio_mmio *t, unsigned int bit);
 /* A device-detected guest error: logged, DEVICE_NEEDS_RESET, config interrupt. */
