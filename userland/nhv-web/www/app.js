@@ -196,6 +196,13 @@ function actionButtons(v, after) {
   return [b('Start', 'start', ''), b('Remove', 'rm', 'danger')];
 }
 
+// A VM's addresses as `nhv vm list --json` gives them: each NIC's IP (the
+// DHCP lease or the reservation in NAT mode), else its MAC, else a dash.
+function fmtNics(v) {
+  const nics = Array.isArray(v.nics) ? v.nics : [];
+  return nics.map((n) => n.ip || n.mac).filter(Boolean).join(', ') || '—';
+}
+
 async function vmsPage() {
   showPage('vms');
   const body = $('#vm-table tbody');
@@ -204,7 +211,7 @@ async function vmsPage() {
     body.replaceChildren(...vms.map((v) => el('tr', { 'data-vm': v.name },
       el('td', {}, el('a', { href: `#/vm/${encodeURIComponent(v.name)}` }, v.name)),
       el('td', {}, el('span', { class: `state ${v.state}` }, v.state), v.state === 'invalid' ? el('div', { class: 'error' }, v.reason) : null),
-      el('td', {}, String(v.vcpus)), el('td', {}, `${v.memsize_mib} MiB`),
+      el('td', {}, String(v.vcpus)), el('td', {}, `${v.memsize_mib} MiB`), el('td', {}, fmtNics(v)),
       el('td', {}, fmtS(v.uptime_s)), el('td', {}, fmtS(v.init_s)),
       el('td', { class: 'actions' }, ...actionButtons(v, vmsPage)))));
     $('#vm-empty').hidden = vms.length > 0;
@@ -263,7 +270,7 @@ async function vmPage(name) {
     $('#vm-state').className = `state ${v.state}`;
     $('#vm-vmx').textContent = vm.vmx;
     dl($('#vm-info'), [['state', v.state], ['vCPUs', v.vcpus], ['memory', `${v.memsize_mib} MiB`],
-      ['uptime', fmtS(v.uptime_s)], ['to init', fmtS(v.init_s)], ['resets', num(v.resets) ? v.resets : '—'],
+      ['addresses', fmtNics(v)], ['uptime', fmtS(v.uptime_s)], ['to init', fmtS(v.init_s)], ['resets', num(v.resets) ? v.resets : '—'],
       ['last exit', num(v.last_exit) ? v.last_exit : '—'], ['reason', v.reason],
       ['accel', vm.status ? vm.status.accel : '—']]);
     $('#vm-actions').replaceChildren(...actionButtons(v, async () => {
