@@ -1,4 +1,4 @@
-# deb-download.sh - sourced by images/fetch-kernel.sh and images/fetch-debs.sh.
+# deb-download.sh - sourced by images/fetch-kernel.sh.
 # deb_download PKG DEBDIR: prints the path of PKG's .deb in DEBDIR, fetched
 # with `apt-get download` when missing; on failure prints apt-cache's
 # policy for PKG on stderr and returns 1 (the caller says what to do).

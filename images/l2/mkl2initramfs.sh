@@ -2,7 +2,7 @@
 # Build the default L2 guest's initramfs: busybox-static, the virtio modules
 # of images/l2/modules.list (dependencies first, in load.list order),
 # images/l2/init and, with VMTOOLS (a tree of unpacked Debian packages,
-# images/l2/fetch-debs.sh), open-vm-tools: the files of
+# images/fetch-debs.sh), open-vm-tools: the files of
 # images/l2/vmtools/files.list and their shared libraries.  Its kernel is
 # the appliance's own (docs/nhv-vm.md).
 # Usage: images/l2/mkl2initramfs.sh OUT.img KDIR KVER [VMTOOLS]
