@@ -130,6 +130,32 @@ out:
 	return rc ? -1 : 0;
 }
 
+
+/*
+ * DIR and the folders above it: without a data disk /var/lib/nhv is an
+ * empty folder in RAM, and the key lives there until the next boot.
+ */
+static int make_dirs(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int cert_ensure(const char *dir, const char *owner_uuid, const char *hostname, char *pem,
 		size_t pemlen, char fp[CERT_FP_LEN], int *made, char *why, size_t wlen)
 {
@@ -146,7 +172,7 @@ int cert_ensure(const char *dir, const char *owner_uuid, const char *hostname, c
 	free(stored);
 	if (same && load(pem, fp, why, wlen) == 0)
 		return 0;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+	if (make_dirs(dir) < 0) {
 		snprintf(why, wlen, "cannot make %s: %s", dir, strerror(errno));
 		return -1;
 	}
