@@ -85,6 +85,7 @@ t $? 6 "/sbin/shutdown (vmtoolsd's halt command) and root's /etc/passwd entry ar
 
 # Nothing of the packages but what files.list and its libraries need:
 # no systemd units, udev rules, man pages or message catalogues.
-extra=$(cd "$d" && find . \( -path './lib/systemd*' -o -path './lib/udev*' -o -path './usr/share/*' -o -name 'VGAuthService' -o -name 'vmhgfs-fuse' \) | head -n 5)
+# (/usr/share/udhcpc is the L2 init's DHCP script, images/rootfs: not from the tools packages.)
+extra=$(cd "$d" && find . \( -path './lib/systemd*' -o -path './lib/udev*' -o \( -path './usr/share/*' ! -path './usr/share/udhcpc*' \) -o -name 'VGAuthService' -o -name 'vmhgfs-fuse' \) | head -n 5)
 [ -z "$extra" ]
 t $? 7 "only what the tools need is copied (no units, udev rules, docs, VGAuth or HGFS)${extra:+ (found: $extra)}"
