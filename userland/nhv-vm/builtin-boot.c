@@ -372,6 +372,7 @@ int cmd_boot(int argc, char **argv)
 	}
 	vm.t_start = t_start;
 	vm.t_images = t_images;
+	vm.log_startup = o.control != NULL;
 	/* Signals go to the poll loop; vCPU threads block them (vcpu.c). */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);

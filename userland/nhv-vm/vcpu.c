@@ -202,7 +202,8 @@ static int handle(struct vcpu *v, struct vcpu_exit *x)
 
 /*
  * The VMM's start-up, from process start to vCPU 0's first entry, once per
- * process (docs/benchmarks.md): one line in the VMM's log, and `status`.
+ * process (docs/benchmarks.md): `status`, and a line in a supervised VM's
+ * vmm.log (not on the terminal of a foreground `nhv vm run`).
  */
 static void startup_report(struct vm *vm)
 {
@@ -210,6 +211,8 @@ static void startup_report(struct vm *vm)
 	int n;
 
 	vm->t_first_run = mono_s();
+	if (!vm->log_startup)
+		return;
 	n = snprintf(line, sizeof(line), "nhv-vm: %s: start-up %.1f ms to the first guest entry "
 		     "(kernel files %.1f ms, %s VM and memory %.1f ms, kernel load %.1f ms)\n",
 		     vm->name, (vm->t_first_run - vm->t_start) * 1e3,

@@ -149,6 +149,7 @@ struct vm {
 	/* Start-up (CLOCK_MONOTONIC s): process start, kernel files read, backend
 	 * VM with its memory and CPUID, kernel loaded, first guest entry. */
 	double t_start, t_images, t_backend, t_loaded, t_first_run;
+	int log_startup;		/* write the start-up line (a supervised VM's vmm.log) */
 	unsigned int parked;		/* vCPUs halted with interrupts off */
 
 	void (*reset_fn[VM_MAX_RESET_HOOKS])(void *dev);
