@@ -12,34 +12,20 @@ debdir=$2
 dest=$3
 mkdir -p "$debdir"
 
-# deb_of PKG: the newest PKG_*.deb in DEBDIR, or nothing.
-deb_of() {
-	ls "$debdir/$1"_*_amd64.deb "$debdir/$1"_*_all.deb 2>/dev/null | sort -V | tail -n 1
-}
-
+. "$(dirname "$0")/deb-download.sh"
 pkgs=$(sed -e 's/#.*//' "$list")
 [ -n "$(echo $pkgs)" ] || { echo "fetch-debs: $list names no package" >&2; exit 1; }
-missing=""
-for p in $pkgs; do
-	[ -n "$(deb_of "$p")" ] || missing="$missing $p:amd64"
-done
-if [ -n "$missing" ]; then
-	echo "fetch-debs: downloading$missing"
-	# shellcheck disable=SC2086
-	(cd "$debdir" && apt-get download $missing 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) || true
+# shellcheck disable=SC2086
+if ! deb_download "$debdir" $pkgs; then
+	echo "fetch-debs: a package named in $list could not be downloaded" >&2
+	exit 1
 fi
 
 tmp=$dest.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
 for p in $pkgs; do
-	deb=$(deb_of "$p")
-	if [ -z "$deb" ]; then
-		rm -rf "$tmp"
-		echo "fetch-debs: could not download $p (named in $list); apt-cache policy $p says:" >&2
-		apt-cache policy "$p" >&2 || true
-		exit 1
-	fi
+	deb=$(deb_of "$p" "$debdir")
 	if ! dpkg-deb -x "$deb" "$tmp"; then
 		rm -rf "$tmp"
 		echo "fetch-debs: $deb is corrupt (dpkg-deb -x failed); delete it and run make again" >&2

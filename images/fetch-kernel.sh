@@ -10,10 +10,11 @@ debdir=$(dirname "$dest")/deb
 mkdir -p "$debdir"
 
 . "$(dirname "$0")/deb-download.sh"
-if ! deb=$(deb_download "$pkg" "$debdir"); then
+if ! deb_download "$debdir" "$pkg"; then
 	echo "kernel: could not download $pkg; is KABI=$abi still in Debian's archive?" >&2
 	exit 1
 fi
+deb=$(deb_of "$pkg" "$debdir")
 if ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
 	echo "kernel: $deb is corrupt (dpkg-deb cannot read it); delete it and run make again" >&2
 	exit 1

@@ -9,7 +9,7 @@ L2_DIR := $(B)/l2
 # Debian's open-vm-tools and the libraries it links, unpacked (never
 # installed) from the .debs of images/l2/vmtools/packages.list.
 L2_VMTOOLS := $(L2_DIR)/vmtools-root
-$(L2_VMTOOLS)/.ok: images/fetch-debs.sh images/l2/vmtools/packages.list | $(DEPS_STAMP)
+$(L2_VMTOOLS)/.ok: images/fetch-debs.sh images/deb-download.sh images/l2/vmtools/packages.list | $(DEPS_STAMP)
 	images/fetch-debs.sh images/l2/vmtools/packages.list $(B)/deb $(L2_VMTOOLS)
 	@touch $@
 
@@ -21,7 +21,7 @@ $(L2_DIR)/.ok: $(wildcard images/l2/*) $(wildcard images/l2/vmtools/*) images/in
 
 # Debian's nft and dnsmasq for L2 networking (docs/networking.md), unpacked.
 NETROOT := $(B)/netroot
-$(NETROOT)/.ok: images/netdebs.list images/fetch-debs.sh | $(DEPS_STAMP)
+$(NETROOT)/.ok: images/netdebs.list images/fetch-debs.sh images/deb-download.sh | $(DEPS_STAMP)
 	images/fetch-debs.sh images/netdebs.list $(B)/deb/net $(NETROOT)
 	@touch $@
 
