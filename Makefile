@@ -108,8 +108,8 @@ bench: $(ISO)
 bench-vmm: $(ISO)
 	tests/kernel-vmm/bench.sh $(ISO)
 
-bench-l2: $(ISO)
-	tests/bench/l2-bench.sh $(ISO)
+bench-l2: $(ISO) $(B)/tests/guests/idle.elf
+	NHV_BUILD=$(B) tests/bench/l2-bench.sh $(ISO)
 
 clean:
 	rm -rf $(BIN) $(B)/lib $(B)/tests $(B)/fuzz $(B)/initramfs* $(B)/iso* $(B)/nhv.iso* $(B)/run

@@ -180,16 +180,9 @@ int nhv_emulate_mmio(struct nhv_vcpu *v, struct nhv_exit *e)
 	bool long64;
 	u64 val, *r;
 
-	if (nhv_find_slot(v->vm, e->gpa)) {
-		u64 pt[NHV_PT_MAX_LEVELS];
-
-		/* RAM that faults: the nested tables are wrong, not the guest. */
-		nhv_pt_describe(v->vm, e->gpa, pt);
-		pr_err_ratelimited("nested fault on RAM at %#llx, error %#llx, entries %#llx %#llx %#llx %#llx %#llx\n",
-				   e->gpa, e->info1, pt[0], pt[1], pt[2], pt[3], pt[4]);
-		nhv_stop(v, NHV_INTERNAL_UNHANDLED, e->hw_code, e->gpa);
-		return 1;
-	}
+	/* RAM: its region is not pinned yet (pin.c). */
+	if (nhv_find_slot(v->vm, e->gpa))
+		return nhv_fault_in(v, e);
 	nhv_ops->get_cs(v, &cs);
 	avail = nhv_fetch_insn(v, &cs, nhv_ops->get_efer(v), insn, &long64);
 	if (avail < 0 ||

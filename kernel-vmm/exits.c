@@ -164,6 +164,16 @@ int nhv_handle_exit(struct nhv_vcpu *v, struct nhv_exit *e)
 		return handle_io(v, e);
 	case NHV_X_NPF:
 		return nhv_emulate_mmio(v, e);
+	case NHV_X_PIN: {
+		/* The backend needs this RAM in an atomic path: pin, run again. */
+		int r = nhv_pin_gpa(v->vm, e->gpa);
+
+		if (r) {
+			nhv_stop(v, NHV_INTERNAL_MEMORY, e->gpa, -r);
+			return 1;
+		}
+		return 0;
+	}
 	case NHV_X_RDMSR:
 	case NHV_X_WRMSR:
 		return handle_msr(v, e);

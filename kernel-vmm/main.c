@@ -17,6 +17,7 @@
 #include <linux/delay.h>
 #include <linux/spinlock.h>
 #include <asm/fpu/xcr.h>
+#include <asm/tsc.h>
 #include "nhv_core.h"
 
 const struct nhv_ops *nhv_ops;
@@ -203,7 +204,9 @@ static long nhv_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		caps.run_size = PAGE_SIZE;
 		caps.max_guest_phys = NHV_MAX_GUEST_PHYS;
 		nhv_ops->caps(&caps);
-		caps.flags |= NHV_CAP_LAPIC | NHV_CAP_BACKDOOR;
+		caps.flags |= NHV_CAP_LAPIC | NHV_CAP_BACKDOOR | NHV_CAP_LAZY_MEMORY;
+		/* The guest TSC is L1's: a VMM need not measure it. */
+		caps.tsc_khz = tsc_khz;
 		if (copy_to_user((void __user *)arg, &caps, sizeof(caps)))
 			return -EFAULT;
 		return 0;

@@ -4,8 +4,9 @@
  * levels of 512 entries indexed by guest-physical bits (56:48,) 47:39,
  * 38:30, 29:21 and 20:12 (APM vol. 2 15.25.5; SDM vol. 3 29.3.2).  NPT
  * walks as many levels as the host's own paging: five when the host runs
- * with LA57.  The backend gives the entry formats.  A 2 MiB leaf is used where a slot's guest range
- * and its pinned pages are both 2 MiB aligned and physically contiguous.
+ * with LA57.  The backend gives the entry formats.  Ranges are mapped as
+ * pin.c pins them; a 2 MiB leaf is used where a slot's guest range and its
+ * pinned pages are both 2 MiB aligned and physically contiguous.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -96,16 +97,20 @@ static bool slot_run_is_2m(struct nhv_slot *s, unsigned long idx)
 	return true;
 }
 
-/* Pass 1 allocates every table (and may fail); pass 2 writes the leaves. */
-int nhv_pt_map_slot(struct nhv_vm *vm, struct nhv_slot *s)
+/*
+ * Map pages [@idx, @idx + @n) of @s, all pinned (pin.c).  Pass 1 allocates
+ * every table (and may fail); pass 2 writes the leaves.
+ */
+int nhv_pt_map_range(struct nhv_vm *vm, struct nhv_slot *s, unsigned long idx,
+		     unsigned long n)
 {
 	unsigned long i, step;
 	int pass;
 
 	for (pass = 1; pass <= 2; pass++) {
-		for (i = 0; i < s->npages; i += step) {
+		for (i = idx; i < idx + n; i += step) {
 			u64 gpa = s->gpa + ((u64)i << PAGE_SHIFT);
-			bool big = slot_run_is_2m(s, i);
+			bool big = i + 512 <= idx + n && slot_run_is_2m(s, i);
 			int level = big ? 2 : 1;
 			u64 *t = pt_walk(vm, gpa, level, pass == 1);
 
@@ -116,8 +121,6 @@ int nhv_pt_map_slot(struct nhv_vm *vm, struct nhv_slot *s)
 				WRITE_ONCE(t[PT_INDEX(gpa, level)],
 					   nhv_ops->pt_leaf(__sme_set(page_to_phys(s->pages[i])),
 							    level));
-			if (pass == 1 && !(i & 0xfff))
-				cond_resched();
 		}
 	}
 	return 0;

@@ -2,7 +2,8 @@
 /*
  * nhv_core.h - objects shared by the vendor-neutral core and the backends.
  *
- * A VM owns guest memory (pinned user pages mapped by nested page tables),
+ * A VM owns guest memory (user pages pinned and mapped by nested page tables
+ * one 2 MiB region at a time, on the first fault: pin.c),
  * a CPUID policy and the set of I/O ports that exit to user space.  A vCPU
  * owns its register cache, its pending events and the backend's state (a VMCB
  * on SVM).  The backend is reached only through struct nhv_ops.
@@ -53,6 +54,7 @@ enum nhv_exit_kind {
 	NHV_X_GP,		/* intercepted #GP (backdoor): error in error */
 	NHV_X_RDPMC,		/* intercepted RDPMC (pseudo counters) */
 	NHV_X_HYPERCALL,	/* VMCALL or VMMCALL; #UD unless the backdoor wants it */
+	NHV_X_PIN,		/* pin the RAM at gpa, then run the instruction again */
 	NHV_X_UNHANDLED,
 };
 
@@ -143,12 +145,20 @@ struct nhv_ops {
 extern const struct nhv_ops *nhv_ops;
 extern u64 nhv_host_xcr0;
 
+/*
+ * A slot's pages are pinned one region at a time: the part of the slot in
+ * one 2 MiB-aligned block of guest-physical space.  pages[] entries of a
+ * region are valid once its bit in pinned is set (set under nhv_vm.lock,
+ * after the pages and their nested entries; read with nhv_region_pinned).
+ */
 struct nhv_slot {
 	u64 gpa;
 	u64 size;
 	u64 uaddr;
 	unsigned long npages;
 	struct page **pages;
+	unsigned long nregions;
+	unsigned long *pinned;		/* bitmap of regions */
 };
 
 struct nhv_cpuid_table {
@@ -159,11 +169,14 @@ struct nhv_cpuid_table {
 
 struct nhv_vm {
 	struct kref ref;
-	struct mutex lock;		/* slots, page tables, vCPU ids */
+	struct mutex lock;		/* slots, pinning, page tables, vCPU ids */
+	struct mm_struct *mm;		/* the creator's: the only one pinned from */
 	struct nhv_slot slots[NHV_MAX_MEM_SLOTS];
 	u32 nslots_used;		/* bitmap of set slots */
 	u64 *pt_root;			/* nested page-table root */
 	unsigned long nr_pt_pages;
+	unsigned long nr_pinned;	/* guest pages pinned (pin.c) */
+	unsigned long nr_regions;	/* regions pinned */
 	struct nhv_cpuid_table __rcu *cpuid;
 	unsigned long *io_exits;	/* 65536 bits */
 	u32 backdoor;			/* NHV_BACKDOOR_*, read at each entry */
@@ -216,6 +229,7 @@ struct nhv_vcpu {
 	bool pending_backdoor;		/* registers come back in run->backdoor */
 	u64 pending_backdoor_rip;	/* the call's instruction, for run->backdoor.fault */
 	u64 pending_ins_lin;
+	u64 npf_retry_gfn;		/* pin.c: a fault on RAM retried once */
 	struct nhv_event exc;		/* exception to raise at next entry */
 	struct nhv_lapic lapic;
 	struct list_head node;		/* on main.c's list of all vCPUs */
@@ -237,11 +251,22 @@ void nhv_vm_put(struct nhv_vm *vm);
 struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa);
 int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len);
 int nhv_write_guest_phys(struct nhv_vm *vm, u64 gpa, const void *buf, size_t len);
+int nhv_read_guest_phys_pinned(struct nhv_vm *vm, u64 gpa, void *buf, size_t len);
+
+/* pin.c */
+int nhv_check_user_range(u64 uaddr, u64 size);
+int nhv_slot_pin_init(struct nhv_slot *s);
+void nhv_slot_unpin_all(struct nhv_vm *vm, struct nhv_slot *s);
+bool nhv_region_pinned(struct nhv_slot *s, u64 gpa);
+int nhv_pin_gpa(struct nhv_vm *vm, u64 gpa);
+int nhv_fault_in(struct nhv_vcpu *v, struct nhv_exit *e);
+int nhv_get_vm_stats(struct nhv_vm *vm, void __user *up);
 
 /* mmu.c */
 int nhv_pt_init(struct nhv_vm *vm);
 void nhv_pt_free(struct nhv_vm *vm);
-int nhv_pt_map_slot(struct nhv_vm *vm, struct nhv_slot *slot);
+int nhv_pt_map_range(struct nhv_vm *vm, struct nhv_slot *s, unsigned long idx,
+		     unsigned long n);
 void nhv_pt_describe(struct nhv_vm *vm, u64 gpa, u64 out[NHV_PT_MAX_LEVELS]);
 
 /* vcpu.c */

@@ -327,6 +327,13 @@ static long nhv_vcpu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		if (s.efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_FFXSR))
 			break;
 		v->xcr0 = s.xcr0;
+		/*
+		 * PAE paging without long mode: VMX loads the PDPTEs here, with
+		 * preemption off, from RAM that must be pinned (pin.c).
+		 */
+		if ((s.cr0 & X86_CR0_PG) && (s.cr4 & X86_CR4_PAE) &&
+		    !(s.efer & EFER_LMA))
+			nhv_pin_gpa(v->vm, s.cr3 & ~0x1fULL);
 		nhv_ops->set_sregs(v, &s);
 		r = 0;
 		break;
@@ -416,6 +423,7 @@ long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id)
 	v->serial = atomic64_inc_return(&nhv_vcpu_serial);
 	v->cpu = -1;
 	v->pending_mmio_reg = -1;
+	v->npf_retry_gfn = ~0ULL;
 	v->xcr0 = XFEATURE_MASK_FP;
 	v->mtrr_def_type = 0xc06;	/* enabled, fixed off, write-back */
 	mutex_init(&v->lock);

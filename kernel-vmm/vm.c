@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vm.c - the VM file descriptor: guest memory backed by pinned user pages,
- * the ports that exit to user space, vCPU creation.  Memory slots are set
- * once and live as long as the VM, so nested page tables only ever gain
- * entries while vCPUs run.
+ * vm.c - the VM file descriptor: guest memory backed by user pages (pinned
+ * on first use, pin.c), the ports that exit to user space, vCPU creation.
+ * Memory slots are set once and live as long as the VM, so nested page
+ * tables only ever gain entries while vCPUs run.
  */
 #define pr_fmt(fmt) "nhv: " fmt
 
@@ -24,14 +24,9 @@ static void nhv_vm_free(struct kref *ref)
 
 	nhv_ops->vm_destroy(vm);
 	nhv_pt_free(vm);
-	for (i = 0; i < NHV_MAX_MEM_SLOTS; i++) {
-		struct nhv_slot *s = &vm->slots[i];
-
-		if (!s->pages)
-			continue;
-		unpin_user_pages_dirty_lock(s->pages, s->npages, true);
-		kvfree(s->pages);
-	}
+	for (i = 0; i < NHV_MAX_MEM_SLOTS; i++)
+		nhv_slot_unpin_all(vm, &vm->slots[i]);
+	mmdrop(vm->mm);
 	kfree(rcu_dereference_protected(vm->cpuid, 1));
 	bitmap_free(vm->io_exits);
 	kfree(vm);
@@ -58,19 +53,30 @@ struct nhv_slot *nhv_find_slot(struct nhv_vm *vm, u64 gpa)
 	return NULL;
 }
 
-/* Copy from guest-physical memory; -EFAULT if any byte is not RAM. */
-/* Copy between guest RAM and BUF; -EFAULT if any byte is not RAM. */
+/*
+ * Copy between guest RAM and BUF; -EFAULT if any byte is not RAM.  With
+ * @may_pin (the caller may sleep) a region not yet pinned is pinned first;
+ * without, it gives -EAGAIN.
+ */
 static int nhv_copy_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf,
-			       size_t len, bool write)
+			       size_t len, bool write, bool may_pin)
 {
 	while (len) {
 		struct nhv_slot *s = nhv_find_slot(vm, gpa);
 		size_t off = offset_in_page(gpa);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
 		void *p;
+		int r;
 
 		if (!s)
 			return -EFAULT;
+		if (!nhv_region_pinned(s, gpa)) {
+			if (!may_pin)
+				return -EAGAIN;
+			r = nhv_pin_gpa(vm, gpa);
+			if (r)
+				return r;
+		}
 		p = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
 		if (write)
 			memcpy(p + off, buf, n);
@@ -86,20 +92,25 @@ static int nhv_copy_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf,
 
 int nhv_read_guest_phys(struct nhv_vm *vm, u64 gpa, void *buf, size_t len)
 {
-	return nhv_copy_guest_phys(vm, gpa, buf, len, false);
+	return nhv_copy_guest_phys(vm, gpa, buf, len, false, true);
+}
+
+/* From atomic context: only RAM already pinned, else -EAGAIN. */
+int nhv_read_guest_phys_pinned(struct nhv_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return nhv_copy_guest_phys(vm, gpa, buf, len, false, false);
 }
 
 /* Slot pages are unpinned dirty (nhv_vm_free), so the write is never lost. */
 int nhv_write_guest_phys(struct nhv_vm *vm, u64 gpa, const void *buf, size_t len)
 {
-	return nhv_copy_guest_phys(vm, gpa, (void *)buf, len, true);
+	return nhv_copy_guest_phys(vm, gpa, (void *)buf, len, true, true);
 }
 
 static int nhv_set_memory(struct nhv_vm *vm, const void __user *up)
 {
 	struct nhv_memory m;
 	struct nhv_slot *s;
-	unsigned long done = 0;
 	int i, r;
 
 	if (copy_from_user(&m, up, sizeof(m)))
@@ -113,7 +124,8 @@ static int nhv_set_memory(struct nhv_vm *vm, const void __user *up)
 	    m.guest_phys > NHV_MAX_GUEST_PHYS - m.size)
 		return -ERANGE;
 	if (m.user_addr + m.size < m.user_addr ||
-	    !access_ok((void __user *)(unsigned long)m.user_addr, m.size))
+	    !access_ok((void __user *)(unsigned long)m.user_addr, m.size) ||
+	    nhv_check_user_range(m.user_addr, m.size))
 		return -EFAULT;
 
 	mutex_lock(&vm->lock);
@@ -130,37 +142,18 @@ static int nhv_set_memory(struct nhv_vm *vm, const void __user *up)
 			goto out;
 	}
 	s = &vm->slots[m.slot];
-	s->npages = m.size >> PAGE_SHIFT;
-	s->pages = kvcalloc(s->npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
-	r = -ENOMEM;
-	if (!s->pages)
-		goto out;
-	while (done < s->npages) {
-		long got = pin_user_pages_fast(m.user_addr + (done << PAGE_SHIFT),
-					       min(s->npages - done, 4096UL),
-					       FOLL_WRITE | FOLL_LONGTERM,
-					       s->pages + done);
-		if (got <= 0) {
-			r = got ? got : -EFAULT;
-			goto unpin;
-		}
-		done += got;
-	}
 	s->gpa = m.guest_phys;
 	s->size = m.size;
 	s->uaddr = m.user_addr;
-	r = nhv_pt_map_slot(vm, s);
-	if (r)
-		goto unpin;
-	/* Publish the slot only once it is filled in and mapped. */
+	s->npages = m.size >> PAGE_SHIFT;
+	/* Nothing is pinned here: the first fault in a region pins it (pin.c). */
+	r = nhv_slot_pin_init(s);
+	if (r) {
+		memset(s, 0, sizeof(*s));
+		goto out;
+	}
+	/* Publish the slot only once it is filled in. */
 	smp_store_release(&vm->nslots_used, vm->nslots_used | BIT(m.slot));
-	mutex_unlock(&vm->lock);
-	return 0;
-unpin:
-	/* nhv_pt_map_slot() writes no entry unless it can write them all. */
-	unpin_user_pages(s->pages, done);
-	kvfree(s->pages);
-	memset(s, 0, sizeof(*s));
 out:
 	mutex_unlock(&vm->lock);
 	return r;
@@ -200,6 +193,8 @@ static long nhv_vm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return nhv_create_vcpu(vm, arg);
 	case NHV_SET_BACKDOOR:
 		return nhv_set_backdoor(vm, up);
+	case NHV_GET_VM_STATS:
+		return nhv_get_vm_stats(vm, up);
 	default:
 		return -ENOTTY;
 	}
@@ -233,6 +228,8 @@ long nhv_create_vm(void)
 		kfree(vm);
 		return -ENOMEM;
 	}
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
 	r = nhv_pt_init(vm);
 	if (r)
 		goto free;
@@ -248,6 +245,7 @@ destroy:
 free_pt:
 	nhv_pt_free(vm);
 free:
+	mmdrop(vm->mm);
 	bitmap_free(vm->io_exits);
 	kfree(vm);
 	return r;

@@ -23,6 +23,33 @@
 #include <asm/tsc.h>
 #include "vmx.h"
 
+/*
+ * A MOV to CR@cr of @val that makes VM entry load PDPTEs (PAE paging
+ * without long mode: paging on, PAE on, EFER.LME off) from a PDPT whose RAM
+ * is not pinned yet: ask exits.c to pin it (NHV_X_PIN) and leave the
+ * instruction to run again, since this path cannot sleep.
+ */
+static bool vmx_pdpt_unpinned(struct nhv_vcpu *v, int cr, u64 val, u64 cr0,
+			      u64 cr4, u64 efer, struct nhv_exit *e)
+{
+	u64 cr3 = cr == 3 ? val : vmread(F_GUEST_CR3);
+	struct nhv_slot *s;
+
+	if (cr == 0)
+		cr0 = val;
+	else if (cr == 4)
+		cr4 = val;
+	if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) || (efer & EFER_LME))
+		return false;
+	cr3 &= ~0x1fULL;
+	s = nhv_find_slot(v->vm, cr3);
+	if (!s || nhv_region_pinned(s, cr3))
+		return false;
+	e->kind = NHV_X_PIN;
+	e->gpa = cr3;
+	return true;
+}
+
 /* MOV to CR0/CR4 of a bit nhv owns (exit qualification, table 28-3). */
 static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 {
@@ -33,6 +60,8 @@ static void vmx_mov_to_cr(struct nhv_vcpu *v, u64 qual, struct nhv_exit *e)
 	u64 cr0 = vmx_guest_cr0(x), cr4 = vmx_guest_cr4(x);
 
 	e->kind = NHV_X_NONE;
+	if (!((qual >> 4) & 3) && vmx_pdpt_unpinned(v, cr, val, cr0, cr4, efer, e))
+		return;
 	if (cr == 3 && ((qual >> 4) & 3) <= 1) {
 		/* Only where the CPU forces CR3 exiting on (no TRUE controls). */
 		if ((qual >> 4) & 3) {

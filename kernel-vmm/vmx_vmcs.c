@@ -127,14 +127,19 @@ u64 vmx_guest_cr4(struct vmx_vcpu *x)
 	return (vmread(F_GUEST_CR4) & ~cr4_owned()) | (x->cr4 & cr4_owned());
 }
 
-/* PAE paging without long mode: VM entry loads PDPTEs from the VMCS (27.3.2.4). */
+/*
+ * PAE paging without long mode: VM entry loads PDPTEs from the VMCS
+ * (27.3.2.4).  Runs with preemption off: the PDPT's RAM must already be
+ * pinned (vmx_mov_to_cr and NHV_SET_SREGS see to it), else they read 0.
+ */
 void vmx_load_pdptrs(struct nhv_vcpu *v, u64 cr0, u64 cr3, u64 cr4, u64 efer)
 {
 	u64 pdpte[4] = { 0 };
 	int i;
 
 	if ((cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA))
-		nhv_read_guest_phys(v->vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte));
+		nhv_read_guest_phys_pinned(v->vm, cr3 & ~0x1fULL, pdpte,
+					   sizeof(pdpte));
 	for (i = 0; i < 4; i++)
 		vmwrite(F_GUEST_PDPTR0 + 2 * i, pdpte[i]);
 }

@@ -13,6 +13,11 @@
 #   - L1 memory of the idle guest 5 s after init: nhv-vm boot's RSS, and the
 #     drop of MemAvailable since before the start (guest RAM it touched, the
 #     VMM, and what nhv.ko or KVM allocated);
+#   - an idle 64 MiB guest (tests/nhv-vm/guests/idle.elf: multiboot, STI;
+#     HLT forever; Debian's kernel cannot boot in 64 MiB) on each: start-up
+#     (status startup_ms) and L1 memory beyond the guest RAM it touched:
+#     nhv-vm's RSS outside its guest-RAM mapping plus nhv.ko's own (nested
+#     tables, the page array), with nhv.ko's pinned pages (status nhv_mem);
 #   - network: a throwaway guest on the NAT network (`nhv vm run --accel`)
 #     pings L1 20 times (average RTT) and sends 8 MiB to a listener in L1
 #     over TCP (MB/s by the guest's uptime around it).
@@ -24,7 +29,21 @@ NHV_ISO=$(realpath "$iso")
 export NHV_ISO
 . tests/lib/vm.sh
 
-vm_start --shell --smp 2 --tcg-threads single
+# --- idle 64 MiB guest (start-up and memory): files onto an extra disk ---
+B=${NHV_BUILD:-build}
+idle_elf=$B/tests/guests/idle.elf
+[ -f "$idle_elf" ] || { echo "l2-bench: no $idle_elf (make tests)" >&2; exit 2; }
+idle_work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-l2bench.XXXXXX")
+trap 'rm -rf "$idle_work"; vm__cleanup' EXIT
+mkdir "$idle_work/d"
+cp "$idle_elf" "$idle_work/d/"
+for a in nhv kvm; do
+	printf 'displayName = "idle%s"\nmemsize = "64"\nnhv.kernel = "idle.elf"\nnhv.accel = "%s"\n' \
+		"$a" "$a" > "$idle_work/d/idle$a.vmx"
+done
+tar cf "$idle_work/idle.tar" -C "$idle_work/d" .
+
+vm_start --shell --smp 2 --tcg-threads single --disk "$idle_work/idle.tar"
 vm_wait_for 'nhv: ready' 600 || { echo "l2-bench: the appliance did not boot" >&2; exit 1; }
 vm_wait_for 'console      :' 120 || true
 vm_sh 'PS1=""; PS2=""' 20 >/dev/null
@@ -47,6 +66,35 @@ measure() {	# NAME -> "init_s startup_s rss_kib avail_drop_kib" and the status l
 		nhv vm stop $1 --force >/dev/null)" 900
 }
 
+# --- idle 64 MiB guest (start-up and memory) ---
+# IDLE NAME -> "IDLE startup_ms rss_kib ram_kib nhv_kib pinned_pages": 3 s
+# after the guest printed "idle: ready", nhv-vm's RSS and the resident part
+# of its 64 MiB guest-RAM mapping (smaps); nhv.ko's own memory from status
+# nhv_mem (nested-table pages, 8 bytes of page array per slot page).
+idle() {
+	vm_sh "(cd /tmp/idle && nhv vm define $1.vmx >/dev/null || exit 1; nhv vm start $1 >/dev/null || exit 1;
+		for n in \$(seq 120); do nhv vm log $1 | grep -q 'idle: ready' && break; sleep 1; done; sleep 3;
+		st=\$(nhv vm status $1); pid=\$(sed -n 's/^vmm_pid=//p' /run/nhv/vms/$1/state);
+		rss=\$(awk '/VmRSS/ { print \$2 }' /proc/\$pid/status);
+		ram=\$(awk '/^Size:/ { s = \$2 } /^Rss:/ && s == 65536 { print \$2; exit }' /proc/\$pid/smaps);
+		nm=\$(echo \"\$st\" | sed -n 's/.*\"nhv_mem\":{\"pages_pinned\":\([0-9]*\),\"regions_pinned\":[0-9]*,\"slot_pages\":\([0-9]*\),\"pt_pages\":\([0-9]*\)}.*/\1 \2 \3/p');
+		set -- \${nm:-0 0 0}; nk=\$(( \$3 * 4 + \$2 * 8 / 1024 ));
+		su=\$(echo \"\$st\" | sed -n 's/.*\"startup_ms\":\([0-9.-]*\).*/\1/p');
+		echo \"IDLE \$su \$rss \${ram:-0} \$nk \$1\"; nhv vm stop $1 --force >/dev/null; nhv vm rm $1 >/dev/null)" 300
+}
+idle_report() {	# NHV-LINE KVM-LINE: the table rows
+	idf() { printf '%s\n' "$1" | sed -n 's/^IDLE //p' | cut -d' ' -f"$2"; }
+	beyond_kib() { r=$(idf "$1" 2); m=$(idf "$1" 3); k=$(idf "$1" 4); [ -n "$r" ] && [ -n "$m" ] && [ -n "$k" ] && echo $((r - m + k)); }
+	printf '%-28s %12s %12s\n' "idle 64 MiB: start-up (ms)" "$(idf "$1" 1)" "$(idf "$2" 1)"
+	printf '%-28s %12s %12s\n' "idle 64 MiB: RSS (KiB)" "$(idf "$1" 2)" "$(idf "$2" 2)"
+	printf '%-28s %12s %12s\n' "idle 64 MiB: RAM used (KiB)" "$(idf "$1" 3)" "$(idf "$2" 3)"
+	printf '%-28s %12s %12s\n' "idle 64 MiB: nhv.ko pinned" "$(idf "$1" 5) pages" "-"
+	printf '%-28s %12s %12s\n' "idle 64 MiB: beyond RAM (KiB)" "$(beyond_kib "$1")" "$(beyond_kib "$2")"
+}
+vm_sh 'mkdir -p /tmp/idle && cd /tmp/idle && for d in /dev/sd?; do tar xf $d 2>/dev/null && break; done; test -f idle.elf' 60 >/dev/null ||
+	echo "l2-bench: the idle guest did not reach the appliance" >&2
+idle_nhv=$(idle idlenhv) || true
+
 # Network (docs/networking.md): a throwaway guest with a NAT NIC pings L1 20
 # times and sends 8 MiB to L1 over TCP (busybox nc into a listener in L1).
 net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s"
@@ -66,6 +114,7 @@ net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s"
 out_nhv=$(measure l2nhv) || true
 net_nhv=$(net nhv) || true
 vm_sh 'rmmod nhv && modprobe kvm_amd' 60 >/dev/null || echo "l2-bench: cannot switch to kvm_amd" >&2
+idle_kvm=$(idle idlekvm) || true
 out_kvm=$(measure l2kvm) || true
 net_kvm=$(net kvm) || true
 
@@ -94,6 +143,7 @@ fi
 if num "$(nf "$net_nhv" 1)" && num "$(nf "$net_kvm" 1)"; then
 	echo "ratio KVM/nhv ping RTT: $(echo "$(nf "$net_nhv" 1) $(nf "$net_kvm" 1)" | awk '{ printf "%.2f", $2 / $1 }') (goal >= 1.0)"
 fi
+idle_report "$idle_nhv" "$idle_kvm"
 echo "exits at init, nhv.ko: $(exits "$out_nhv")"
 echo "exits at init, KVM:    $(exits "$out_kvm")"
 printf '%s\n' "$out_nhv" "$out_kvm" | grep -h 'start-up [0-9]' || true

@@ -6,13 +6,16 @@
 # RIP, or stopped with exit 125 and one line naming the RIP (an MMIO
 # instruction nhv cannot decode, a triple fault, cli;hlt), a guest that never
 # halts ends at --timeout (124); a bad .vmx is refused with FILE:LINE (exit
-# 2); and L1's kernel log stays free of BUG:, Oops and WARNING.
+# 2); an idle 64 MiB guest has only the RAM it touched pinned by nhv.ko
+# (status nhv_mem, from NHV_GET_VM_STATS); and L1's kernel log stays free of
+# BUG:, Oops and WARNING.
 # The guests reach L1 on an extra disk holding a tar archive.
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..17"
-if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/mbtest.elf" ] || [ ! -f "$B/tests/guests/hostile.elf" ]; then
+echo "1..18"
+if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/mbtest.elf" ] || [ ! -f "$B/tests/guests/hostile.elf" ] ||
+   [ ! -f "$B/tests/guests/idle.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the test guests (make iso tests)"
 	exit 1
 fi
@@ -20,12 +23,13 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-core.XXXXXX")
 trap 'rm -rf "$work"; vm__cleanup' EXIT
 mkdir "$work/d"
-cp "$B/tests/guests/mbtest.elf" "$B/tests/guests/hostile.elf" "$work/d/"
+cp "$B/tests/guests/mbtest.elf" "$B/tests/guests/hostile.elf" "$B/tests/guests/idle.elf" "$work/d/"
 echo "module-content-xyz" > "$work/d/mod.txt"
 printf 'memsize = "64"\nnumvcpus = "2"\nnhv.kernel = "mbtest.elf"\nnhv.initrd = "mod.txt"\n' > "$work/d/mb.vmx"
 printf 'memsize = "64"\nnhv.kernel = "hostile.elf"\n' > "$work/d/hostile.vmx"
 printf 'nhv.kernel = "mbtest.elf"\nmemsize = "lots"\n' > "$work/d/bad.vmx"
 printf 'displayName = "spin"\nmemsize = "64"\nnhv.kernel = "hostile.elf"\nnhv.cmdline = "spin"\n' > "$work/d/spin.vmx"
+printf 'displayName = "idle"\nmemsize = "64"\nnhv.kernel = "idle.elf"\n' > "$work/d/idle.vmx"
 tar cf "$work/guests.tar" -C "$work/d" .
 
 vm_start --shell --smp 2 --tcg-threads single --disk "$work/guests.tar"
@@ -116,6 +120,21 @@ if printf '%s\n' "$out" | grep -Eq '^spin +off' && printf '%s\n' "$out" | grep -
 	echo "ok $n - nhv vm stop --force: list says off; rm forgets the VM"
 else
 	echo "not ok $n - nhv vm stop --force: list says off; rm forgets the VM"
+	show "$out"
+fi
+n=$((n + 1))
+
+# Guest RAM is pinned on first touch (kernel-vmm/pin.c): an idle 64 MiB
+# guest (16,384 pages) that touched its first 2 MiB has 512 pinned, not all.
+out=$(vm_sh 'cd /tmp/g && nhv vm define idle.vmx && nhv vm start idle &&
+	for i in $(seq 60); do nhv vm log idle | grep -q "idle: ready" && break; sleep 1; done &&
+	sleep 2 && echo "S $(nhv vm status idle)"; nhv vm stop idle --force; nhv vm rm idle >/dev/null' 180)
+mem=$(printf '%s\n' "$out" | sed -n 's/^S {.*"nhv_mem":{"pages_pinned":\([0-9]*\),"regions_pinned":\([0-9]*\),"slot_pages":\([0-9]*\),.*/\1 \2 \3/p')
+set -- $mem
+if [ -n "$mem" ] && [ "$1" -gt 0 ] && [ "$1" -le 1024 ] && [ "$2" -ge 1 ] && [ "$3" = 16384 ]; then
+	echo "ok $n - an idle 64 MiB guest on nhv.ko: $1 of $3 pages pinned ($2 regions), the rest untouched"
+else
+	echo "not ok $n - an idle 64 MiB guest on nhv.ko: at most 1024 of 16384 pages pinned (saw '${mem:-no nhv_mem}')"
 	show "$out"
 fi
 n=$((n + 1))

@@ -438,6 +438,7 @@ static void grp_lapic(void) { test_lapic(sysfd); }
 static void grp_stringio(void) { test_string_io(sysfd); }
 static void grp_random(void) { test_random(sysfd, nrandom); }
 static void grp_msrs(void) { test_msrs(sysfd); }
+static void grp_lazy(void) { test_lazy(sysfd); }
 static void grp_backdoor(void) { test_backdoor(sysfd, 4 * nrandom); }
 
 /* The test groups, in the order they run; `--only a,b` picks some. */
@@ -453,7 +454,7 @@ static const struct {
 	{ "kill", test_kill },		{ "tlb", grp_tlb },
 	{ "lapic", grp_lapic },		{ "stringio", grp_stringio },
 	{ "msrs", grp_msrs },		{ "backdoor", grp_backdoor },
-	{ "random", grp_random },
+	{ "lazy", grp_lazy },		{ "random", grp_random },
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 

@@ -11,6 +11,7 @@ void test_tlb(int sysfd);
 void test_lapic(int sysfd);
 void test_string_io(int sysfd);
 void test_msrs(int sysfd);
+void test_lazy(int sysfd);
 void test_backdoor(int sysfd, int random_calls);
 double bench_backdoor(int sysfd, int n);
 

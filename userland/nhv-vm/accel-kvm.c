@@ -67,6 +67,13 @@ static int kvm_create(struct vm *vm, char *why, size_t whylen)
 		snprintf(why, whylen, "KVM split irqchip: %s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * The guest TSC rate KVM uses, L1's unless scaled (KVM_CAP_VM_TSC_CONTROL,
+	 * Linux 6.0): no measuring (cpuid.c).  Older kernels refuse it on a VM fd.
+	 */
+	v = ioctl(vm->vmfd, KVM_GET_TSC_KHZ, 0);
+	if (v > 0 && !vm->tsc_khz)
+		vm->tsc_khz = (uint64_t)v;
 	return 0;
 }
 

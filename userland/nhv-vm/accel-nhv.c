@@ -43,6 +43,9 @@ static int nhv_create(struct vm *vm, char *why, size_t whylen)
 		return -1;
 	}
 	vm->accel_priv = (void *)(uintptr_t)caps.run_size;
+	/* The guest's TSC is L1's, whose rate nhv.ko knows: no measuring (cpuid.c). */
+	if ((caps.flags & NHV_CAP_LAZY_MEMORY) && caps.tsc_khz && !vm->tsc_khz)
+		vm->tsc_khz = caps.tsc_khz;
 	vm->vmfd = ioctl(vm->sysfd, NHV_CREATE_VM, 0);
 	if (vm->vmfd < 0) {
 		snprintf(why, whylen, "NHV_CREATE_VM: %s", strerror(errno));
@@ -58,6 +61,13 @@ static int nhv_set_memory(struct vm *vm, unsigned int slot, uint64_t gpa, uint64
 	};
 
 	return ioctl(vm->vmfd, NHV_SET_MEMORY, &m);
+}
+
+/* What nhv.ko holds for the VM: pinned guest pages, nested tables (status). */
+static int nhv_mem_stats(struct vm *vm, struct nhv_vm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	return ioctl(vm->vmfd, NHV_GET_VM_STATS, st);
 }
 
 static int nhv_set_io_exits(struct vm *vm, const uint8_t *bitmap)
@@ -231,6 +241,7 @@ const struct accel_ops accel_nhv = {
 	.create = nhv_create,
 	.set_memory = nhv_set_memory,
 	.set_io_exits = nhv_set_io_exits,
+	.mem_stats = nhv_mem_stats,
 	.set_cpuid = nhv_set_cpuid,
 	.vcpu_create = nhv_vcpu_create,
 	.vcpu_run = nhv_vcpu_run,

@@ -109,10 +109,12 @@ static int parse_args(struct boot_opts *o, int argc, char **argv)
 }
 
 /*
- * The kernel files: read before the VM is created (so a bad one is refused
- * first), freed once they are in guest RAM (8-9 MiB of L1 memory the idle
- * guest would otherwise keep), and read again at every reset, as a machine
- * reads its kernel again at every boot.
+ * The kernel files: mapped before the VM is created (so a bad one is refused
+ * first; mmap, not read: no copy through a buffer), unmapped once they are
+ * in guest RAM (8-9 MiB of L1 memory the idle guest would otherwise keep),
+ * and mapped again at every reset, as a machine reads its kernel again at
+ * every boot.  Every access to them is inside blob_guard: a file truncated
+ * meanwhile is an error, not a SIGBUS.
  */
 struct images {
 	struct blob kernel, initrd;
@@ -120,13 +122,27 @@ struct images {
 	char *cmdline;		/* configured + what the VMM adds for Linux */
 };
 
+static int kind_of(void *arg)
+{
+	struct images *im = arg;
+
+	return (int)kernel_kind(&im->kernel);
+}
+
 static int read_images(struct images *im, const struct vm_config *c, char *why, size_t whylen)
 {
 	size_t max = (size_t)(c->memsize_mib << 20);
+	int kind;
 
 	if (blob_read(&im->kernel, c->kernel, max, why, whylen))
 		return -1;
-	im->kind = kernel_kind(&im->kernel);
+	kind = blob_guard(kind_of, im);
+	if (kind < 0) {
+		snprintf(why, whylen, "%s: the file shrank while it was read", c->kernel);
+		blob_free(&im->kernel);
+		return -1;
+	}
+	im->kind = (enum kernel_kind)kind;
 	if (im->kind == KERNEL_UNKNOWN) {
 		snprintf(why, whylen, "%s: neither a bzImage (no \"HdrS\" header) nor a multiboot "
 			 "kernel (no multiboot header in the first 8 KiB)", c->kernel);
@@ -166,6 +182,20 @@ static int load(struct vm *vm, struct images *im, char *why, size_t whylen)
 			    im->cmdline, why, whylen);
 }
 
+struct load_args {
+	struct vm *vm;
+	struct images *im;
+	char *why;
+	size_t whylen;
+};
+
+static int guarded_load(void *arg)
+{
+	struct load_args *a = arg;
+
+	return load(a->vm, a->im, a->why, a->whylen);
+}
+
 static void free_images(struct images *im)
 {
 	blob_free(&im->kernel);
@@ -183,7 +213,10 @@ static int start_machine(struct vm *vm, struct images *im, char *why, size_t why
 		vm->t_backend = mono_s();
 	if (!im->kernel.data && read_images(im, vm->cfg, why, whylen))
 		return -1;
-	r = load(vm, im, why, whylen);
+	r = blob_guard(guarded_load, &(struct load_args){ vm, im, why, whylen });
+	if (r == -2)
+		snprintf(why, whylen, "%s or %s: the file shrank while it was loaded", vm->cfg->kernel,
+			 vm->cfg->initrd ? vm->cfg->initrd : "its initrd");
 	free_images(im);
 	if (r)
 		return -1;

@@ -130,6 +130,7 @@ static void status(struct control *c, struct client *cl)
 	};
 	struct vm *vm = c->vm;
 	uint64_t sum[VX_NR] = { 0 }, hw = 0;
+	struct nhv_vm_stats st;
 	char buf[CONTROL_STATUS_MAX] = "";
 	FILE *f;
 
@@ -154,6 +155,12 @@ static void status(struct control *c, struct client *cl)
 	for (int r = 0; r < VX_NR; r++)
 		fprintf(f, ",\"%s\":%" PRIu64, names[r], sum[r]);
 	fputc('}', f);
+	/* nhv.ko: guest RAM pinned so far (on first touch) and its nested tables. */
+	if (vm->accel->mem_stats && !vm->accel->mem_stats(vm, &st))
+		fprintf(f, ",\"nhv_mem\":{\"pages_pinned\":%llu,\"regions_pinned\":%llu,"
+			"\"slot_pages\":%llu,\"pt_pages\":%llu}",
+			(unsigned long long)st.pages_pinned, (unsigned long long)st.regions_pinned,
+			(unsigned long long)st.slot_pages, (unsigned long long)st.pt_pages);
 	control_backdoor_status(vm, f);
 	control_nesting_status(vm, f);
 	fputs("}\n", f);

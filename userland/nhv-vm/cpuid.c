@@ -1,11 +1,13 @@
 /*
  * cpuid.c - the CPUID policy nhv-vm gives a guest, and the TSC frequency
  * it tells the guest about.  The guest's TSC is the host's (no offset or
- * scaling), so its rate is measured here against CLOCK_MONOTONIC_RAW.
- *
- * The measurement takes 10 ms, so the first nhv-vm of an appliance boot
- * keeps the result in TSC_CACHE (RAM: it is measured again at every boot)
- * and later ones read it, which keeps their start-up short.
+ * scaling).  Its rate comes without measuring when someone knows it: the
+ * backend (nhv.ko's NHV_GET_CAPS tsc_khz, KVM's KVM_GET_TSC_KHZ: accel-*.c
+ * set vm->tsc_khz), else L0's hypervisor leaf 0x40000010 (EAX: TSC kHz,
+ * VMware's and KVM's convention) when L1 runs under a hypervisor that
+ * offers it.  Only then is it measured against CLOCK_MONOTONIC_RAW: that
+ * takes 10 ms, so the first nhv-vm of an appliance boot keeps the result in
+ * TSC_CACHE (RAM: it is measured again at every boot) and later ones read it.
  *
  * Linux learns the TSC frequency without a PIT from tsc_early_khz= on its
  * command line (loader-bzimage.c), from CPUID 0x15 on Intel hosts (SDM
@@ -64,12 +66,30 @@ static uint64_t measure_tsc_khz(void)
 	return (c1 - c0) * 1000000ULL / (t1 - t0);
 }
 
+/* L0's leaf 0x40000010 EAX (TSC kHz), or 0 when L1 sees no such leaf. */
+static uint64_t l0_tsc_khz(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(1, a, b, c, d);
+	if (!(c & (1U << 31)))		/* no hypervisor */
+		return 0;
+	__cpuid(0x40000000, a, b, c, d);
+	if (a < 0x40000010 || a > 0x400000ff)
+		return 0;
+	__cpuid(0x40000010, a, b, c, d);
+	return a >= TSC_KHZ_MIN && a <= TSC_KHZ_MAX ? a : 0;
+}
+
 uint64_t host_tsc_khz(void)
 {
-	char *text = read_file(TSC_CACHE, 64, NULL), *end, buf[32];
-	uint64_t khz = 0;
+	char *text, *end, buf[32];
+	uint64_t khz = l0_tsc_khz();
 	int n;
 
+	if (khz)
+		return khz;
+	text = read_file(TSC_CACHE, 64, NULL);
 	if (text) {
 		errno = 0;
 		khz = strtoull(text, &end, 10);

@@ -1,14 +1,18 @@
 /*
- * loader.c - files read for loading, and telling a bzImage from a
+ * loader.c - files mapped for loading (a SIGBUS from a file that shrinks
+ * meanwhile turned into an error), and telling a bzImage from a
  * multiboot kernel (the "HdrS" setup header, or the multiboot magic in
  * the first 8 KiB: multiboot spec 0.6.96 section 3.1.1).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include "userland/nhv-vm/layout.h"
 #include "userland/nhv-vm/loader.h"
@@ -16,7 +20,6 @@
 int blob_read(struct blob *b, const char *path, size_t max, char *why, size_t whylen)
 {
 	struct stat st;
-	size_t done = 0;
 	int fd;
 
 	memset(b, 0, sizeof(*b));
@@ -37,34 +40,61 @@ int blob_read(struct blob *b, const char *path, size_t max, char *why, size_t wh
 		return -1;
 	}
 	b->size = (size_t)st.st_size;
-	b->data = malloc(b->size ? b->size : 1);
-	if (!b->data) {
-		snprintf(why, whylen, "%s: out of memory", path);
+	if (!b->size) {
+		b->data = (uint8_t *)"";
 		close(fd);
+		return 0;
+	}
+	b->data = mmap(NULL, b->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (b->data == MAP_FAILED) {
+		snprintf(why, whylen, "%s: mmap: %s", path, strerror(errno));
+		b->data = NULL;
+		b->size = 0;
 		return -1;
 	}
-	while (done < b->size) {
-		ssize_t n = read(fd, b->data + done, b->size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(why, whylen, "%s: read: %s", path, n ? strerror(errno) : "file shrank");
-			close(fd);
-			blob_free(b);
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
 	return 0;
 }
 
 void blob_free(struct blob *b)
 {
-	free(b->data);
-	b->data = NULL;
-	b->size = 0;
+	if (b->size)
+		munmap(b->data, b->size);
+	memset(b, 0, sizeof(*b));
+}
+
+static __thread sigjmp_buf *guard_jmp;
+
+static void guard_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	(void)si;
+	(void)ctx;
+	if (guard_jmp)
+		siglongjmp(*guard_jmp, 1);
+	/* Not a guarded access: what SIGBUS would have done. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int blob_guard(int (*fn)(void *arg), void *arg)
+{
+	struct sigaction sa, old;
+	sigjmp_buf jb;
+	volatile int r = -2;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = guard_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &old))
+		return fn(arg);
+	if (!sigsetjmp(jb, 1)) {
+		guard_jmp = &jb;
+		r = fn(arg);
+	}
+	guard_jmp = NULL;
+	sigaction(SIGBUS, &old, NULL);
+	return r;
 }
 
 #define MB_MAGIC	0x1badb002U

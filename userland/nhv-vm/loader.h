@@ -9,15 +9,22 @@
 #include <stdint.h>
 #include "userland/nhv-vm/vm.h"
 
-/* A file read whole into memory. */
+/* A file whole in memory: mapped by blob_read, or the caller's bytes. */
 struct blob {
 	uint8_t *data;
 	size_t size;
 };
 
-/* 0, or -1 with "PATH: why" in why. */
+/*
+ * mmap()s the file read-only (no copy into a buffer): 0, or -1 with
+ * "PATH: why" in why.  A file truncated while mapped raises SIGBUS at the
+ * first access past its new end: read blobs inside blob_guard.
+ */
 int blob_read(struct blob *b, const char *path, size_t max, char *why, size_t whylen);
+/* Unmaps what blob_read mapped (only for its blobs). */
 void blob_free(struct blob *b);
+/* fn(arg), or -2 if it took a SIGBUS (a mapped file shrank under it). */
+int blob_guard(int (*fn)(void *arg), void *arg);
 
 /* The kind of kernel a file holds. */
 enum kernel_kind { KERNEL_UNKNOWN, KERNEL_BZIMAGE, KERNEL_MULTIBOOT };

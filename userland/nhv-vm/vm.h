@@ -77,6 +77,8 @@ struct accel_ops {
 	int (*interrupt)(struct vcpu *v, uint8_t vector, int nmi);
 	/* VMware backdoor (NHV_BACKDOOR_* flags); NULL: the backend has none (backdoor-vm.c). */
 	int (*set_backdoor)(struct vm *vm, uint32_t flags);
+	/* Optional: what the kernel holds for the VM (nhv.ko's NHV_GET_VM_STATS). */
+	int (*mem_stats)(struct vm *vm, struct nhv_vm_stats *st);
 	/* Exits of this vCPU so far (hardware exits). */
 	uint64_t (*exits)(struct vcpu *v);
 	void (*vcpu_destroy)(struct vcpu *v);

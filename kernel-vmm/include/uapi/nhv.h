@@ -38,6 +38,8 @@
 #define NHV_CAP_FLUSH_BY_ASID	(1ULL << 6)
 #define NHV_CAP_LAPIC		(1ULL << 7)	/* in-kernel xAPIC + timer, NHV_INTR_APIC, NHV_EXIT_IPI */
 #define NHV_CAP_BACKDOOR	(1ULL << 8)	/* NHV_SET_BACKDOOR, NHV_EXIT_BACKDOOR */
+/* RAM pinned on first touch; NHV_GET_VM_STATS, NHV_INTERNAL_MEMORY, caps.tsc_khz */
+#define NHV_CAP_LAZY_MEMORY	(1ULL << 9)
 
 struct nhv_caps {
 	__u32 vendor;		/* NHV_VENDOR_* */
@@ -48,7 +50,9 @@ struct nhv_caps {
 	__u32 nr_asids;		/* ASIDs or VPIDs the hardware offers */
 	__u32 run_size;		/* bytes to mmap() from a vCPU fd */
 	__u64 max_guest_phys;
-	__u64 reserved[4];
+	__u32 tsc_khz;		/* NHV_CAP_LAZY_MEMORY: L1's TSC rate (the guest's), 0 if unknown */
+	__u32 pad;
+	__u64 reserved[3];
 };
 
 /* NHV_SET_MEMORY: back guest-physical [guest_phys, +size) with user memory. */
@@ -58,6 +62,20 @@ struct nhv_memory {
 	__u64 guest_phys;	/* 4 KiB aligned */
 	__u64 size;		/* 4 KiB multiple, > 0 */
 	__u64 user_addr;	/* 4 KiB aligned, readable and writable */
+};
+
+/*
+ * NHV_GET_VM_STATS (NHV_CAP_LAZY_MEMORY): what the VM holds in the kernel.
+ * In: flags and reserved must be 0.  Out: the counters.
+ */
+struct nhv_vm_stats {
+	__u32 flags;		/* in: must be 0 */
+	__u32 slots;		/* out: memory slots set */
+	__u64 slot_pages;	/* out: 4 KiB pages the slots cover */
+	__u64 pages_pinned;	/* out: of those, pinned (touched by the guest or nhv) */
+	__u64 regions_pinned;	/* out: 2 MiB regions of slots pinned */
+	__u64 pt_pages;		/* out: pages of nested page tables */
+	__u64 reserved[3];	/* in: must be 0 */
 };
 
 /* NHV_SET_CPUID: the per-VM CPUID policy. */
@@ -169,6 +187,7 @@ struct nhv_interrupt {
 #define NHV_INTERNAL_EMULATION	2	/* MMIO instruction nhv cannot decode; data[0] = rip */
 #define NHV_INTERNAL_STRING_IO	3	/* INS/OUTS element not in guest RAM; data[0] = port, [1] = address */
 #define NHV_INTERNAL_DOUBLE_FAULT_LOOP 4 /* exception while delivering an exception */
+#define NHV_INTERNAL_MEMORY	5	/* guest RAM could not be pinned; data[0] = address, [1] = errno */
 
 #define NHV_IO_IN		0
 #define NHV_IO_OUT		1
@@ -243,6 +262,7 @@ struct nhv_run {
 #define NHV_SET_IO_EXITS	_IOW(NHV_IOC, 0x12, struct nhv_io_exits)
 #define NHV_CREATE_VCPU		_IO(NHV_IOC, 0x13)	/* arg: vCPU id; returns a vCPU fd */
 #define NHV_SET_BACKDOOR	_IOW(NHV_IOC, 0x14, struct nhv_backdoor)	/* NHV_CAP_BACKDOOR */
+#define NHV_GET_VM_STATS	_IOWR(NHV_IOC, 0x15, struct nhv_vm_stats)	/* NHV_CAP_LAZY_MEMORY */
 /* vCPU fd */
 #define NHV_GET_REGS		_IOR(NHV_IOC, 0x20, struct nhv_regs)
 #define NHV_SET_REGS		_IOW(NHV_IOC, 0x21, struct nhv_regs)
