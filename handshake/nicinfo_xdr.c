@@ -524,27 +524,3 @@ void nicinfo_addr_str(const struct nicinfo_addr *a, char *out, size_t len)
 	else
 		snprintf(out, len, "%s/%u", ip, a->prefix);
 }
-
-static int usable_ipv4(const struct nicinfo_addr *a)
-{
-	return a->family == 4 && a->bytes[0] != 127 && a->bytes[0] != 0 &&
-	       !(a->bytes[0] == 169 && a->bytes[1] == 254);
-}
-
-void nicinfo_first_ipv4(const struct nicinfo *n, const char *mac, char *out, size_t len)
-{
-	out[0] = '\0';
-	for (unsigned int i = 0; i < n->nnics && i < NICINFO_NICS_MAX; i++) {
-		const struct nicinfo_nic *nic = &n->nic[i];
-
-		if (mac && strcmp(nic->mac, mac))
-			continue;
-		for (unsigned int k = 0; k < nic->naddrs && k < NICINFO_ADDRS_MAX; k++) {
-			if (!usable_ipv4(&nic->addr[k]))
-				continue;
-			if (!inet_ntop(AF_INET, nic->addr[k].bytes, out, (socklen_t)len))
-				out[0] = '\0';
-			return;
-		}
-	}
-}

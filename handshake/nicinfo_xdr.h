@@ -73,8 +73,5 @@ const char *nicinfo_strerror(int err);
 
 /* "10.0.0.1/24" or "fe80::1/64" into out (NICINFO_ADDR_STR bytes). */
 void nicinfo_addr_str(const struct nicinfo_addr *a, char *out, size_t len);
-/* The first IPv4 address (not loopback, not link-local) of the NIC with
- * MAC mac (canonical form; NULL: of any NIC) into out, "" when none. */
-void nicinfo_first_ipv4(const struct nicinfo *n, const char *mac, char *out, size_t len);
 
 #endif

@@ -172,7 +172,6 @@ static void good_reports(void)
 	static const char *const ip[3] = { "192.168.5.4", "fe80::2", "not-an-ip" };
 	static const char *const mask[3] = { "0xffffff00", "64", "24" };
 	uint8_t v1[NICINFO_V1_SIZE] = { 0 };
-	char ip4[16];
 
 	v3_report(&B);
 	tap_is_int(nicinfo_decode_xdr(B.b, B.n, &NI), 0, "V3 report decodes");
@@ -184,10 +183,6 @@ static void good_reports(void)
 	tap_is_str(addr(&NI, 0, 1), "fe80::1/64", "V3: IPv6 with prefix");
 	tap_is_str(NI.nic[1].mac, "52:54:00:12:34:56", "V3: dashes become colons");
 	tap_is_int(NI.nic[1].naddrs, 0, "V3: second NIC without addresses");
-	nicinfo_first_ipv4(&NI, NULL, ip4, sizeof(ip4));
-	tap_is_str(ip4, "10.77.0.201", "first IPv4 of any NIC");
-	nicinfo_first_ipv4(&NI, "52:54:00:12:34:56", ip4, sizeof(ip4));
-	tap_is_str(ip4, "", "no IPv4 on the NIC asked for");
 
 	v2_report(&B, "00:50:56:01:02:03", 3, fam, ip, mask);
 	tap_is_int(nicinfo_decode_xdr(B.b, B.n, &NI), 0, "V2 report decodes");

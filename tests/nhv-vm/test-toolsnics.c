@@ -161,14 +161,19 @@ static void round_trip(void)
 	tap_is_int(toolsnics_parse(line, &back), 1, "the reader finds them");
 	tap_ok(same(&back, &vm.backdoor->host.tools.nics), "and reads back the same NICs");
 	tap_is_str(addr(&back, 1, 0), "10.99.0.7/16", "dummy0's address");
-	toolsnics_ip(&back, macs[0], NULL, 0, ip, sizeof(ip));
+	toolsnics_ip(&back, macs[0], NULL, NULL, 0, ip, sizeof(ip));
 	tap_is_str(ip, "10.77.0.201", "ethernet0's MAC: its IPv4 from the tools");
-	toolsnics_ip(&back, macs[1], NULL, 0, ip, sizeof(ip));
+	toolsnics_ip(&back, macs[1], NULL, NULL, 0, ip, sizeof(ip));
 	tap_is_str(ip, "", "a MAC the tools did not report: nothing");
-	toolsnics_ip(&back, NULL, macs, 2, ip, sizeof(ip));
+	toolsnics_ip(&back, NULL, NULL, macs, 2, ip, sizeof(ip));
 	tap_is_str(ip, "10.99.0.7", "a NIC none of the VM's: its IPv4");
-	toolsnics_ip(&back, NULL, macs, 0, ip, sizeof(ip));
+	toolsnics_ip(&back, NULL, NULL, macs, 0, ip, sizeof(ip));
 	tap_is_str(ip, "10.77.0.201", "a VM without NICs: the first tools IPv4");
+	toolsnics_ip(&back, macs[0], "10.77.0.201", NULL, 0, ip, sizeof(ip));
+	tap_is_str(ip, "", "the NIC's only IPv4 is its lease: nothing besides it");
+	back.nic[0].addr[1] = back.nic[1].addr[0];
+	toolsnics_ip(&back, macs[0], "10.77.0.201", NULL, 0, ip, sizeof(ip));
+	tap_is_str(ip, "10.99.0.7", "an IPv4 besides the lease");
 	free(line);
 
 	/* A refused report: a guest error with a log line, and no NICs. */

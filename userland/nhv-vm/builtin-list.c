@@ -4,10 +4,11 @@
  * supervisor's state and the VMM's `status` answer); --verbose adds, for
  * running VMs, the backdoor (calls, guest errors, the guest's tools), each
  * NIC the guest's tools reported, and what L0 answered to NESTING_CONTROL.
- * A NIC's IP is dnsmasq's lease; without one, the IPv4 address the guest's
- * tools reported for that MAC, marked "(tools)"; tools NICs with an IPv4
- * address and a MAC that is none of the VM's get a line of their own
- * (docs/nhv-vm.md "Addresses").
+ * A NIC's IP is dnsmasq's lease, followed by "(tools: X)" when the guest's
+ * tools reported another IPv4 address X for that MAC; without a lease, the
+ * tools' address marked "(tools)", else the reservation.  A tools NIC with
+ * an IPv4 address and a MAC that is none of the VM's gets a line of its own
+ * (docs/nhv-vm.md "Guest addresses").
  */
 #include <limits.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ struct row {
 	struct {
 		int index, nat, leased;
 		char mac[18], ip[16];
-		char tools_ip[16];	/* what the guest's tools reported for this MAC */
+		char tools_ip[16];	/* the tools' first IPv4 for this MAC */
+		char tools_other[16];	/* the tools' first IPv4 for it besides the lease */
 	} nic[VM_MAX_NICS];
 	struct nicinfo tools;		/* the tools' NIC report (status "tools_nics") */
 	char other_ip[16];		/* a tools IPv4 on a NIC none of the VM's */
@@ -77,16 +79,18 @@ static void fill_tools(struct row *r)
 		memset(&r->tools, 0, sizeof(r->tools));
 	for (int k = 0; k < r->nnics; k++) {
 		snprintf(macs[k], sizeof(macs[k]), "%s", r->nic[k].mac);
-		toolsnics_ip(&r->tools, r->nic[k].mac, NULL, 0, r->nic[k].tools_ip, 16);
+		toolsnics_ip(&r->tools, r->nic[k].mac, NULL, NULL, 0, r->nic[k].tools_ip, 16);
+		toolsnics_ip(&r->tools, r->nic[k].mac, r->nic[k].leased ? r->nic[k].ip : NULL, NULL, 0,
+			     r->nic[k].tools_other, 16);
 		if (!r->tools_ip[0] && r->nic[k].tools_ip[0])
 			snprintf(r->tools_ip, sizeof(r->tools_ip), "%s", r->nic[k].tools_ip);
 	}
-	toolsnics_ip(&r->tools, NULL, (const char (*)[18])macs, (unsigned int)r->nnics, r->other_ip,
-		     sizeof(r->other_ip));
+	toolsnics_ip(&r->tools, NULL, NULL, (const char (*)[18])macs, (unsigned int)r->nnics,
+		     r->other_ip, sizeof(r->other_ip));
 	for (unsigned int i = 0; r->other_ip[0] && i < r->tools.nnics; i++) {
 		char ip[16];
 
-		nicinfo_first_ipv4(&r->tools, r->tools.nic[i].mac, ip, sizeof(ip));
+		toolsnics_ip(&r->tools, r->tools.nic[i].mac, NULL, NULL, 0, ip, sizeof(ip));
 		if (!strcmp(ip, r->other_ip)) {
 			snprintf(r->other_mac, sizeof(r->other_mac), "%s",
 				 r->tools.nic[i].mac[0] ? r->tools.nic[i].mac : "-");
@@ -308,11 +312,14 @@ int cmd_list(int argc, char **argv)
 		printf("%-16s %-8s %5s %8s %9s %8s", names[i], r->state, cpus, mem, up, init);
 		/* Further NICs on lines of their own, under the first. */
 		for (int k = 0; k < r->nnics; k++) {
-			int tools = !r->nic[k].leased && r->nic[k].tools_ip[0];
+			const char *t = r->nic[k].tools_other;
 
-			printf("%s%*sethernet%d %-17s %s%s", k ? "\n" : "", k ? 61 : 2, "", r->nic[k].index,
-			       r->nic[k].mac, tools ? r->nic[k].tools_ip : r->nic[k].ip,
-			       tools ? " (tools)" : "");
+			/* The lease, and beside it another address the tools saw; or the tools' address. */
+			printf("%s%*sethernet%d %-17s %s%s%s%s", k ? "\n" : "", k ? 61 : 2, "",
+			       r->nic[k].index, r->nic[k].mac,
+			       !r->nic[k].leased && t[0] ? t : r->nic[k].ip,
+			       !t[0] ? "" : r->nic[k].leased ? " (tools: " : " (tools)",
+			       r->nic[k].leased ? t : "", r->nic[k].leased && t[0] ? ")" : "");
 		}
 		if (r->other_ip[0])
 			printf("%s%*s%-9s %-17s %s (tools)", r->nnics ? "\n" : "", r->nnics ? 61 : 2, "",

@@ -161,15 +161,28 @@ static int known(const char *mac, const char (*vm_macs)[18], unsigned int n)
 	return 0;
 }
 
-void toolsnics_ip(const struct nicinfo *n, const char *mac, const char (*vm_macs)[18],
-		  unsigned int nmacs, char *out, size_t len)
+static int usable_ipv4(const struct nicinfo_addr *a)
+{
+	return a->family == 4 && a->bytes[0] != 127 && a->bytes[0] != 0 &&
+	       !(a->bytes[0] == 169 && a->bytes[1] == 254);
+}
+
+void toolsnics_ip(const struct nicinfo *n, const char *mac, const char *skip,
+		  const char (*vm_macs)[18], unsigned int nmacs, char *out, size_t len)
 {
 	out[0] = '\0';
-	if (mac) {
-		nicinfo_first_ipv4(n, mac, out, len);
-		return;
+	for (unsigned int i = 0; i < n->nnics && i < NICINFO_NICS_MAX; i++) {
+		const struct nicinfo_nic *nic = &n->nic[i];
+
+		if (mac ? strcmp(nic->mac, mac) != 0 : known(nic->mac, vm_macs, nmacs))
+			continue;
+		for (unsigned int k = 0; k < nic->naddrs && k < NICINFO_ADDRS_MAX; k++) {
+			if (!usable_ipv4(&nic->addr[k]) ||
+			    !inet_ntop(AF_INET, nic->addr[k].bytes, out, (socklen_t)len))
+				continue;
+			if (!skip || strcmp(out, skip))
+				return;
+		}
 	}
-	for (unsigned int i = 0; i < n->nnics && !out[0]; i++)
-		if (!known(n->nic[i].mac, vm_macs, nmacs))
-			nicinfo_first_ipv4(n, n->nic[i].mac, out, len);
+	out[0] = '\0';
 }

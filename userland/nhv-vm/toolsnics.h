@@ -24,13 +24,14 @@ void toolsnics_json(FILE *f, const struct nicinfo *n);
  */
 int toolsnics_parse(const char *status, struct nicinfo *out);
 /*
- * The address `nhv vm list` shows for a VM NIC with MAC mac (canonical)
- * from the tools: its first IPv4 address, or "" when the tools reported
- * none for that MAC.  mac NULL: the first such address of a NIC whose
- * MAC is none of the VM's configured ones (vm_macs, n of them), e.g. a
+ * The IPv4 address `nhv vm list` shows from the tools for a VM NIC with
+ * MAC mac (canonical): the first one (not loopback, not link-local, not
+ * skip when skip is not NULL: the NIC's lease) the tools reported for that
+ * MAC, "" when none.  mac NULL: the first such address of a NIC whose MAC
+ * is none of the VM's configured ones (vm_macs, nmacs of them), e.g. a
  * guest's dummy or bridge interface.
  */
-void toolsnics_ip(const struct nicinfo *n, const char *mac, const char (*vm_macs)[18],
-		  unsigned int nmacs, char *out, size_t len);
+void toolsnics_ip(const struct nicinfo *n, const char *mac, const char *skip,
+		  const char (*vm_macs)[18], unsigned int nmacs, char *out, size_t len);
 
 #endif
