@@ -108,6 +108,8 @@
 #define INFO_OS_NAME			6
 #define INFO_UPTIME			7
 #define INFO_MEMORY			8
+#define INFO_IPADDRESS_V2		9	/* XDR GuestNicProto (nicinfo_xdr.h) */
+#define INFO_IPADDRESS_V3		10	/* XDR GuestNicProto, NIC_INFO_V3 */
 
 /* tools.os.statechange.status states */
 #define GUESTOS_STATECHANGE_HALT	1

@@ -8,7 +8,7 @@
 NHVBD_CLIENT := handshake/err.c handshake/commands.c handshake/facts.c handshake/message.c \
 	handshake/rpci.c handshake/tclo.c
 NHVBD_HOST   := handshake/err.c handshake/kvstore.c handshake/host_bdoor.c \
-	handshake/host_msg.c handshake/host_rpci.c
+	handshake/host_msg.c handshake/host_rpci.c handshake/nicinfo_xdr.c
 NHVBD_MEM    := handshake/transport_mem.c
 NHVBD_X86    := handshake/transport_x86.c
 NHVBD_ALL    := $(sort $(NHVBD_CLIENT) $(NHVBD_HOST) $(NHVBD_MEM))
@@ -20,3 +20,6 @@ $(eval $(call unit_test,test-handshake-x86probe,tests/handshake/test-x86probe.c 
 $(eval $(call fuzzer,fuzz-handshake-host,tests/handshake/fuzz-host.c $(NHVBD_HOST),-fno-sanitize-recover=all))
 $(eval $(call fuzzer,fuzz-handshake-client,tests/handshake/fuzz-client.c $(NHVBD_CLIENT),-fno-sanitize-recover=all))
 $(eval $(call fuzzer,fuzz-handshake-pair,tests/handshake/fuzz-pair.c $(NHVBD_ALL),-fno-sanitize-recover=all))
+# The NIC report decoder (SetGuestInfo 9/10 XDR, V1 struct): hostile inputs, a fuzzer.
+$(eval $(call unit_test,test-handshake-nicinfo,tests/handshake/test-nicinfo.c $(NHVBD_HOST)))
+$(eval $(call fuzzer,fuzz-handshake-nicinfo,tests/handshake/fuzz-nicinfo.c handshake/nicinfo_xdr.c,-fno-sanitize-recover=all))

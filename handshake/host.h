@@ -13,7 +13,8 @@
  * GuestRPC: at most NHVBD_HOST_CHANNELS channels, messages of at most
  * GUESTMSG_MAX_IN_SIZE bytes in either direction, cookies checked on every
  * step of a channel opened with cookies.  RPCI commands answered:
- * info-get/info-set guestinfo.*, tools.set.version[type], log, SetGuestInfo,
+ * info-get/info-set guestinfo.*, tools.set.version[type], log, SetGuestInfo
+ * (text, and the NIC reports of nicinfo_xdr.h),
  * tools.capability.*, vmx.capability.*, tools.os.statechange.status; the
  * rest get "0 Unknown command".  TCLO: commands queued by the device model
  * (nhvbd_host_tclo_queue) go to the guest's TCLO channel when it polls;
@@ -27,6 +28,7 @@
 
 #include "handshake/bdoor_def.h"
 #include "handshake/kvstore.h"
+#include "handshake/nicinfo_xdr.h"
 #include "handshake/transport.h"
 
 #define NHVBD_HOST_CHANNELS	8
@@ -48,6 +50,8 @@ enum nhvbd_host_event_type {
 	NHVBD_EV_STATECHANGE,	/* num: state, num2: success */
 	NHVBD_EV_TCLO_RESULT,	/* key: the command, text: the guest's result */
 	NHVBD_EV_TOOLS_RUNNING,	/* num: 1 TCLO channel opened, 0 closed */
+	NHVBD_EV_NIC_INFO,	/* num: SetGuestInfo type, num2: 1 decoded (tools.nics),
+				 * 0 refused (text: why) */
 };
 
 struct nhvbd_host_event {
@@ -103,7 +107,9 @@ struct nhvbd_host_tools {
 	uint32_t version, version_type;
 	int running;			/* a TCLO channel is open */
 	char hostname[NHVBD_HOST_TEXT_MAX];	/* SetGuestInfo 1 */
-	char ip[NHVBD_HOST_TEXT_MAX];		/* SetGuestInfo 2 */
+	char ip[NHVBD_HOST_TEXT_MAX];		/* SetGuestInfo 2, as text */
+	struct nicinfo nics;		/* the last NIC report (SetGuestInfo 9, 10, binary 2) */
+	unsigned nic_reports;
 	unsigned capabilities, logs;
 	int statechange_seen;
 	uint32_t statechange_state, statechange_ok;

@@ -2,6 +2,7 @@
  * host_rpci.c - RPCI commands, host side: one complete guest message in,
  * the reply ("1 <result>" or "0 <error>") out.  Reference 3.4 and 4.1.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "handshake/host.h"
@@ -185,6 +186,53 @@ static void statechange(struct nhvbd_host *h, const char *args, struct reply *o)
 	answer(o, 1, "");
 }
 
+/*
+ * "SetGuestInfo  <type> <binary>": the NIC report vmtoolsd sends as XDR
+ * (types 9 and 10) or as the V1 C struct (type 2 with a NUL inside), see
+ * nicinfo_xdr.h.  1 when msg is one of them (answered in o), else 0.
+ */
+static int nic_report(struct nhvbd_host *h, const char *msg, size_t len, struct reply *o)
+{
+	static const char cmd[] = GUEST_INFO_COMMAND " ";
+	struct nicinfo *ni = &h->tools.nics;
+	uint32_t type = 0;
+	size_t i = sizeof(cmd) - 1, digits = 0;
+	const uint8_t *data;
+	char text[160];
+	int r;
+
+	if (len < i || memcmp(msg, cmd, i))
+		return 0;
+	while (i < len && msg[i] == ' ')
+		i++;
+	for (; i < len && msg[i] >= '0' && msg[i] <= '9' && digits < 3; i++, digits++)
+		type = type * 10 + (uint32_t)(msg[i] - '0');
+	if (!digits || i >= len || msg[i] != ' ')
+		return 0;
+	data = (const uint8_t *)msg + i + 1;
+	len -= i + 1;
+	/* Type 2 is the V1 struct when a NUL comes before the text's final one. */
+	if (type == INFO_IPADDRESS_V2 || type == INFO_IPADDRESS_V3)
+		r = nicinfo_decode_xdr(data, len, ni);
+	else if (type == INFO_IPADDRESS && len > 1 && memchr(data, '\0', len - 1))
+		r = nicinfo_decode_v1(data, len, ni);
+	else
+		return 0;
+	if (r) {
+		/* A bad report leaves nothing half-decoded behind. */
+		memset(ni, 0, sizeof(*ni));
+		snprintf(text, sizeof(text), "NIC report (SetGuestInfo %u, %zu bytes): %s", type,
+			 len, nicinfo_strerror(r));
+		nhvbd_host_emit(h, NHVBD_EV_NIC_INFO, NULL, text, type, 0);
+		answer(o, 0, "Invalid NIC info");
+		return 1;
+	}
+	h->tools.nic_reports++;
+	nhvbd_host_emit(h, NHVBD_EV_NIC_INFO, NULL, NULL, type, 1);
+	answer(o, 1, "");
+	return 1;
+}
+
 size_t nhvbd_host_rpci(struct nhvbd_host *h, const char *msg, size_t len, char *reply, size_t cap)
 {
 	struct reply o = { reply, cap, 0 };
@@ -192,11 +240,13 @@ size_t nhvbd_host_rpci(struct nhvbd_host *h, const char *msg, size_t len, char *
 	const char *sp, *args;
 	size_t n;
 
+	if (nic_report(h, msg, len, &o))
+		return o.len;
+
 	/* open-vm-tools send most RPCI text with its terminating NUL
 	 * (RpcChannel_Send(chan, msg, strlen(msg) + 1, ...)): one NUL at the
 	 * end ends the text.  Text only: a NUL inside the message would cut
-	 * every string below (XDR payloads such as SetGuestInfo's NIC lists
-	 * are refused with it). */
+	 * every string below (the binary NIC reports went to nic_report). */
 	if (len > 0 && msg[len - 1] == '\0')
 		len--;
 	if (memchr(msg, '\0', len)) {

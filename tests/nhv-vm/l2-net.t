@@ -61,7 +61,7 @@ fi
 
 out=$(vm_sh 'nhv vm list; nhv vm list --json; nhv vm net neta' 30)
 printf '%s\n' "$out" | grep -Eq "^neta +running .* ethernet0 $mac $ipa\$" &&
-	printf '%s\n' "$out" | grep -q "\"nics\": \[{\"nic\": \"ethernet0\", \"mac\": \"$mac\", \"mode\": \"nat\", \"ip\": \"$ipa\", \"leased\": true}\]" &&
+	printf '%s\n' "$out" | grep -Eq "\"nics\": \[\{\"nic\": \"ethernet0\", \"mac\": \"$mac\", \"mode\": \"nat\", \"ip\": \"$ipa\", \"leased\": true, \"tools_ip\": (null|\"$ipa\")\}\]" &&
 	printf '%s\n' "$out" | grep -q "^ethernet0: mac $mac, nat on nhvbr0, address $ipa (DHCP lease)\$" &&
 	printf '%s\n' "$out" | grep -q "^  forward tcp L1 port 8080 -> $ipa:80 (L1: eth0 10\.0\.2\.15"
 t $? 3 "nhv vm list (text and JSON) and nhv vm net show neta's NIC, MAC, leased address and forward"

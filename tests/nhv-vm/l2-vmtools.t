@@ -4,7 +4,9 @@
 # refuse (its VM check wants GETVERSION 6 / "VMX" and CPUID "VMwareVMware");
 # guestinfo goes both ways (vmware-rpctool info-get/info-set in L2, `nhv vm
 # guestinfo` in L1); vmware-toolbox-cmd stat speed/hosttime answer; the
-# guestinfo plugin's report reaches L1; `nhv vm shutdown` (OS_Halt over
+# guestinfo plugin's report reaches L1, and the NIC report (SetGuestInfo
+# 10, XDR) with an address set in L2 is in `nhv vm list`, --json,
+# --verbose and `nhv vm net`; `nhv vm shutdown` (OS_Halt over
 # TCLO) makes vmtoolsd halt the guest; and a guest whose CPUID is not
 # VMware's (hypervisor.cpuid.v0 = FALSE) boots all the same, vmtoolsd
 # having refused.
@@ -15,7 +17,7 @@
 # console input is needed.
 . tests/lib/vm.sh
 
-echo "1..10"
+echo "1..11"
 if [ ! -f "$NHV_ISO" ]; then
 	echo "Bail out! no ISO at $NHV_ISO (make iso)"
 	exit 1
@@ -45,6 +47,8 @@ while [ $i -lt 900 ]; do
 	i=$((i + 1))
 done
 say "z=$z"
+ip addr add 192.0.2.201/24 dev eth0
+say "static=$? $(cat /sys/class/net/eth0/address)"
 exec sleep 100000
 EOF
 )
@@ -52,7 +56,7 @@ exec64=$(printf '%s\n' "$script" | base64 -w0)
 vmx=$(printf '%s\n' 'displayName = "tools"' 'memsize = "128"' \
 	'nhv.kernel = "/usr/lib/nhv/l2/vmlinuz"' 'nhv.initrd = "/usr/lib/nhv/l2/initrd.img"' \
 	"nhv.cmdline = \"console=ttyS0 quiet panic=-1 nhv.exec=$exec64\"" \
-	'guestinfo.x = "from-vmx-42"' | base64 -w0)
+	'guestinfo.x = "from-vmx-42"' 'ethernet0.present = "TRUE"' | base64 -w0)
 
 # One TCG thread: see tests/kernel-vmm/selftest-svm.t.  No default guest:
 # this file starts its own.
@@ -110,34 +114,48 @@ printf '%s\n' "$line" | grep -Eq '^tools: hosttime=[0-9]{1,2} [A-Z][a-z]{2} 20[0
 t $? 6 "vmware-toolbox-cmd stat hosttime answers with the host's date ('${line#tools: }')"
 
 # The guestInfo plugin reports within its poll interval (10 s in the
-# guest's tools.conf): the host name the script set, and the addresses of
-# its network interfaces.  L2 has none but lo yet (issue 14), so the check
-# is on the host name, in the running VMM's status; `list --verbose` says
-# the tools run (their TCLO channel is open) and gives the IP once one is
-# reported.
+# guest's tools.conf): the host name the script set, in the running VMM's
+# status; `list --verbose` says the tools run (their TCLO channel is open).
 out=$(vm_sh '(end=$(($(date +%s) + 120)); while [ $(date +%s) -lt $end ]; do nhv vm status tools | grep -q "\"hostname\":\"l2-tools-7\"" && exit 0; sleep 1; done; exit 1); echo rc=$?; nhv vm status tools; nhv vm list --verbose' 200)
 printf '%s\n' "$out" | grep -qx 'rc=0' &&
 	printf '%s\n' "$out" | grep -A3 '^tools ' | grep -q '^    backdoor: .*, tools running'
 t $? 7 "vmtoolsd's guestinfo report reaches L1 ($(printf '%s\n' "$out" | grep -o '"hostname":"[^"]*","ip":"[^"]*"' | head -n 1)); list --verbose: $(printf '%s\n' "$out" | grep -A3 '^tools ' | grep -o 'tools running.*' | head -n 1)" ||
 	show "$out"
 
+# The NIC report: eth0 has its DHCP lease (10.77.0.N) and the address the
+# script added; vmtoolsd reports both (NIC_INFO_V3), the list shows the
+# lease with the added one beside it, "(tools: 192.0.2.201)".
+static=$(tools_line '^tools: static=' 120)
+l2mac=${static##* }
+out=$(vm_sh '(end=$(($(date +%s) + 150)); while [ $(date +%s) -lt $end ]; do nhv vm list | grep -q "(tools: 192\.0\.2\.201)" && exit 0; sleep 2; done; exit 1); echo rc=$?; nhv vm list; nhv vm list --json; nhv vm list --verbose; nhv vm net tools' 240)
+printf '%s\n' "$out" | grep -qx 'rc=0' &&
+	printf '%s\n' "$out" | grep -Eq "^tools +running .* ethernet0 $l2mac 10\.77\.0\.[0-9]+ \(tools: 192\.0\.2\.201\)\$" &&
+	printf '%s\n' "$out" | grep -q "\"tools_nics\": \[{\"mac\":\"$l2mac\",\"addrs\":\[[^]]*\"192\.0\.2\.201/24\"" &&
+	printf '%s\n' "$out" | grep -Eq "\"tools_ip\": \"10\.77\.0\.[0-9]+\"" &&
+	printf '%s\n' "$out" | grep -Eq "^    tools NIC $l2mac: .*192\.0\.2\.201/24" &&
+	printf '%s\n' "$out" | grep -qx 'tools report: [1-9][0-9]* NICs\{0,1\}' &&
+	printf '%s\n' "$out" | grep -Eq "^  $l2mac \(ethernet0\): .*192\.0\.2\.201/24"
+t $? 8 "vmtoolsd's NIC report: list shows the lease and '(tools: 192.0.2.201)' for ethernet0 (${static#tools: }), --json tools_nics, --verbose and net show 192.0.2.201/24" ||
+	show "$static
+$out" 40
+
 out=$(vm_sh 'nhv vm shutdown tools --timeout 300; echo rc=$?; nhv vm list; nhv vm log tools | tr -d "\r" | grep "^nhv-l2: shutdown"' 400)
 printf '%s\n' "$out" | grep -qx 'rc=0' && printf '%s\n' "$out" | grep -qx 'tools: shut down by its tools' &&
 	printf '%s\n' "$out" | grep -q '^tools  *off ' &&
 	printf '%s\n' "$out" | grep -qx 'nhv-l2: shutdown -h now: poweroff'
-t $? 8 "nhv vm shutdown tools: OS_Halt over TCLO, vmtoolsd runs '/sbin/shutdown -h now', list says off" ||
+t $? 9 "nhv vm shutdown tools: OS_Halt over TCLO, vmtoolsd runs '/sbin/shutdown -h now', list says off" ||
 	show "$out"
 
 cmd='nhv vm run --set hypervisor.cpuid.v0=FALSE --timeout 600 -- '"'"'sleep 5; pidof vmtoolsd || echo no-vmtoolsd; vmware-checkvm; echo checkvm=$?'"'"'; echo rc=$?'
 out=$(vm_sh "$cmd" 700)
 printf '%s\n' "$out" | grep -qx 'no-vmtoolsd' && printf '%s\n' "$out" | grep -qx 'checkvm=1' &&
 	printf '%s\n' "$out" | grep -qx 'rc=0'
-t $? 9 "hypervisor.cpuid.v0 = FALSE: the guest boots and runs its command; vmtoolsd and vmware-checkvm refuse" ||
+t $? 10 "hypervisor.cpuid.v0 = FALSE: the guest boots and runs its command; vmtoolsd and vmware-checkvm refuse" ||
 	show "$out"
 
 out=$(vm_sh 'dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 30)
 [ -z "$out" ]
-t $? 10 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log" || show "$out"
+t $? 11 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log" || show "$out"
 
 vm_sh 'nhv vm stop tools --force' 120 >/dev/null 2>&1
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true

@@ -12,6 +12,10 @@
 #   registers and malformed GuestRPC, gets refusals, and a last round trip
 #   still answers; nhv-vm logs the errors, rate-limited, and exits normally;
 #   the same on --accel kvm (port exits, no hypercall);
+# - the cpl3 test guest calls GETVERSION by IN from ring 3 with IOPL 3:
+#   answered, and #GP(0) with monitor_control.restrict_backdoor = TRUE, on
+#   nhv.ko and on --accel kvm (nhv-vm completes the KVM port exit and
+#   injects the #GP);
 # - guestinfo set and read through `nhv vm guestinfo` on a running guest,
 #   `nhv vm status` and `list --verbose` count backdoor calls and show
 #   NESTING_CONTROL's answer from QEMU's vmport (it does not know it), `nhv vm cpuid` shows the VMware leaves and
@@ -20,8 +24,8 @@
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..13"
-if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ]; then
+echo "1..16"
+if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ] || [ ! -f "$B/tests/guests/cpl3.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the bdoor test guest (make iso tests)"
 	exit 1
 fi
@@ -31,7 +35,8 @@ show() { printf '%s\n' "$1" | tail -n "${2:-25}" | sed 's/^/# /'; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-l2vmw.XXXXXX")
 trap 'rm -rf "$work"; vm__cleanup' EXIT
 mkdir "$work/d"
-cp "$B/tests/guests/bdoor.elf" "$work/d/"
+cp "$B/tests/guests/bdoor.elf" "$B/tests/guests/cpl3.elf" "$work/d/"
+printf 'memsize = "64"\nnhv.kernel = "cpl3.elf"\n' > "$work/d/cpl3.vmx"
 printf 'memsize = "64"\nnhv.kernel = "bdoor.elf"\nguestinfo.bdtest = "hello |22bdoor|22"\n' > "$work/d/bd.vmx"
 tar cf "$work/guests.tar" -C "$work/d" .
 
@@ -134,6 +139,21 @@ printf '%s\n' "$out" | grep -q "still runs after 5 s (are the guest's VMware too
 t $? 12 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
 [ $? = 0 ] || show "$out"
 
+# The cpl3 guest: GETVERSION from ring 3 (IOPL 3), answered -> exit 0x31
+# (status 99); with restrict_backdoor #GP(0) on the IN -> 0x32 (status 101).
+CPL3='cd /tmp/g && nhv-vm boot --vmx cpl3.vmx ACCEL --timeout 120 2>&1; echo status=$?; nhv-vm boot --vmx cpl3.vmx ACCEL --set monitor_control.restrict_backdoor=TRUE --timeout 120 2>&1; echo status=$?'
+cpl3_ok() {
+	printf '%s\n' "$1" | grep -c '^cpl3: at CPL 3 with IOPL 3' | grep -qx 2 &&
+		printf '%s\n' "$1" | grep -q '^cpl3: GETVERSION answered at CPL 3' &&
+		printf '%s\n' "$1" | grep -q '^cpl3: #GP(0) on the IN from CPL 3' &&
+		printf '%s\n' "$1" | grep -q 'backdoor: IN from CPL 3 refused (monitor_control.restrict_backdoor): #GP' &&
+		[ "$(printf '%s\n' "$1" | grep '^status=' | tr '\n' ' ')" = "status=99 status=101 " ]
+}
+out=$(vm_sh "$(printf '%s' "$CPL3" | sed 's/ ACCEL//g')" 300)
+cpl3_ok "$out"
+t $? 13 "cpl3 guest on nhv.ko: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
+[ $? = 0 ] || show "$out"
+
 # Last, as it takes SVM from nhv.ko: the same guest on KVM (kvm_amd in L1), port 0x5658 by
 # GET_REGS/SET_REGS, no hypercall advertised.
 out=$(vm_sh 'cd /tmp/g && rmmod nhv && modprobe kvm_amd && nhv-vm boot --vmx bd.vmx --accel kvm --set nhv.cmdline=quick --timeout 300 2>&1; echo status=$?' 400)
@@ -143,8 +163,19 @@ printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
 	printf '%s\n' "$out" | grep -qx 'status=67'
-t $? 13 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
+t $? 14 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
 [ $? = 0 ] || show "$out"
+
+# restrict_backdoor on KVM: the CPL 3 IN is a port exit (IOPL 3), refused in
+# nhv-vm, which completes the exit and injects #GP(0) (KVM_SET_VCPU_EVENTS).
+out=$(vm_sh "$(printf '%s' "$CPL3" | sed 's/ ACCEL/ --accel kvm/g')" 300)
+cpl3_ok "$out"
+t $? 15 "cpl3 guest on --accel kvm: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
+[ $? = 0 ] || show "$out"
+
+out=$(vm_sh 'dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 30)
+[ -z "$out" ]
+t $? 16 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
 
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true
 vm_wait_exit 60 >/dev/null 2>&1 || true

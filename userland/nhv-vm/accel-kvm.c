@@ -166,11 +166,56 @@ static int kvm_vcpu_create(struct vcpu *v)
 	return ioctl(v->fd, KVM_SET_CPUID2, c);
 }
 
+/*
+ * A port handler refused the IN/OUT of the last exit (vcpu.io_fault: a
+ * CPL 3 backdoor call under restrict_backdoor): the instruction faults
+ * instead of completing.  KVM completes a port exit at the start of the
+ * next KVM_RUN (RIP past the instruction, EAX from the data); with
+ * immediate_exit set, that KVM_RUN completes it and returns EINTR without
+ * entering the guest (api.rst, "immediate_exit").  The registers of the
+ * exit (RIP still on the instruction) go back, and the exception is
+ * injected with KVM_SET_VCPU_EVENTS: a fault delivers with the faulting
+ * instruction's RIP (SDM vol. 3A 6.5), #GP with error code 0.
+ */
+static int kvm_io_fault(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	struct kvm_vcpu_events ev;
+	struct kvm_regs regs;
+	int r;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs))
+		return -1;
+	run->immediate_exit = 1;
+	r = ioctl(v->fd, KVM_RUN, 0);
+	run->immediate_exit = 0;
+	if (r == 0 || errno != EINTR)
+		return -1;
+	if (ioctl(v->fd, KVM_SET_REGS, &regs) || ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev))
+		return -1;
+	ev.exception.injected = 1;
+	ev.exception.nr = v->io_fault;
+	ev.exception.has_error_code = v->io_fault == 13;
+	ev.exception.error_code = 0;
+	ev.flags = 0;		/* NMI, SIPI and shadow state as they are */
+	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev))
+		return -1;
+	v->io_fault = 0;
+	v->io_faults++;
+	return 0;
+}
+
 static int kvm_vcpu_run(struct vcpu *v, struct vcpu_exit *x)
 {
 	struct kvm_run *run = v->run;
 
 	for (;;) {
+		if (v->io_fault && kvm_io_fault(v)) {
+			x->reason = VX_INTERNAL;
+			snprintf(x->why, sizeof(x->why), "cannot raise exception %u on a port access: %s",
+				 v->io_fault, strerror(errno));
+			return 0;
+		}
 		if (v->vm->stopping) {
 			x->reason = VX_INTR;
 			return 0;
@@ -390,6 +435,7 @@ static void kvm_destroy(struct vm *vm)
 const struct accel_ops accel_kvm = {
 	.name = "kvm",
 	.kernel_starts_aps = 1,
+	.io_faults = 1,
 	.create = kvm_create,
 	.set_memory = kvm_set_memory,
 	.set_io_exits = kvm_set_io_exits,

@@ -6,9 +6,11 @@
  *            CPL 3 callers too unless monitor_control.restrict_backdoor;
  *            RDPMC 0x10000-0x10002 with monitor_control.pseudo_perfctr.
  *   KVM      port 0x5658 is an ordinary port exit, answered here with
- *            GET_REGS/SET_REGS; CPL 3 callers reach it only when kvm.ko has
- *            enable_vmware_backdoor=1 (which also gives the pseudo
- *            counters); no hypercall is advertised (KVM's VMCALL is KVM's).
+ *            GET_REGS/SET_REGS; CPL 3 callers reach it with IOPL 3, or
+ *            with IOPL 0 only when kvm.ko has enable_vmware_backdoor=1
+ *            (which also gives the pseudo counters); a CPL 3 call under
+ *            restrict_backdoor gets #GP(0) (vcpu.io_fault, accel-kvm.c);
+ *            no hypercall is advertised (KVM's VMCALL is KVM's).
  * With hypervisor.cpuid.v0 = FALSE there is no backdoor: the ports are
  * empty, as on hardware.
  */
@@ -60,6 +62,7 @@ static void port_io(void *dev, uint16_t port, int is_write, uint32_t *data, unsi
 	struct vm *vm = dev;
 	struct vcpu *v = vcpu_current();
 	struct nhv_regs r;
+	int fault;
 	struct backdoor_call c = { .kind = is_write ? NHV_BACKDOOR_OUT : NHV_BACKDOOR_IN,
 				   .size = (uint8_t)size, .port = port };
 
@@ -79,10 +82,12 @@ static void port_io(void *dev, uint16_t port, int is_write, uint32_t *data, unsi
 		return;
 	}
 	c.cpl = current_cpl(v);
-	if (backdoor_call(vm->backdoor, r.gpr, &c)) {
-		/* No way to raise #GP through this path: the caller reads nothing. */
-		if (!is_write)
-			*data = 0xFFFFFFFFu;
+	fault = backdoor_call(vm->backdoor, r.gpr, &c);
+	if (fault) {
+		/* The IN faults instead (KVM); a backend that cannot: the caller reads nothing. */
+		if (vm->accel->io_faults)
+			v->io_fault = (uint8_t)fault;
+		*data = 0xFFFFFFFFu;
 		return;
 	}
 	/* EAX as the IN's data and in the registers (KVM takes the latter after SET_REGS). */

@@ -62,13 +62,18 @@ static int now_usec(void *ctx, uint64_t *usec)
 	return 0;
 }
 
-/* The guest's own "log" RPCI lines; printable characters only. */
+/* The guest's own "log" RPCI lines, printable characters only; a NIC report
+ * the host refused (a guest error). */
 static void on_event(void *ctx, const struct nhvbd_host_event *ev)
 {
 	struct backdoor *b = ctx;
 	char clean[220] = "guest tools log: ";
 	size_t i = strlen(clean);
 
+	if (ev->type == NHVBD_EV_NIC_INFO && !ev->num2 && ev->text) {
+		say(b, "GuestRPC: %s", ev->text);
+		return;
+	}
 	if (ev->type != NHVBD_EV_LOG || !ev->text)
 		return;
 	for (const char *p = ev->text; *p && i + 1 < sizeof(clean); p++)
@@ -266,6 +271,9 @@ void backdoor_reset(struct backdoor *b)
 	}
 	b->host.tclo_count = 0;
 	b->host.tools.running = 0;
+	/* What the tools reported was the old system's. */
+	b->host.tools.ip[0] = '\0';
+	memset(&b->host.tools.nics, 0, sizeof(b->host.tools.nics));
 	pthread_mutex_unlock(&b->lock);
 }
 

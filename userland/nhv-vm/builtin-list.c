@@ -2,8 +2,13 @@
  * builtin-list.c - nhv vm list [--json] [--verbose]: every defined VM with
  * its state, vCPUs, memory, uptime and boot-to-init time (from its
  * supervisor's state and the VMM's `status` answer); --verbose adds, for
- * running VMs, the backdoor (calls, guest errors, the guest's tools) and
- * what L0 answered to NESTING_CONTROL.
+ * running VMs, the backdoor (calls, guest errors, the guest's tools), each
+ * NIC the guest's tools reported, and what L0 answered to NESTING_CONTROL.
+ * A NIC's IP is dnsmasq's lease, followed by "(tools: X)" when the guest's
+ * tools reported another IPv4 address X for that MAC; without a lease, the
+ * tools' address marked "(tools)", else the reservation.  A tools NIC with
+ * an IPv4 address and a MAC that is none of the VM's gets a line of its own
+ * (docs/nhv-vm.md "Guest addresses").
  */
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +23,7 @@
 #include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/net.h"
 #include "userland/nhv-vm/store.h"
+#include "userland/nhv-vm/toolsnics.h"
 
 struct row {
 	char state[16];
@@ -33,8 +39,73 @@ struct row {
 	struct {
 		int index, nat, leased;
 		char mac[18], ip[16];
+		char tools_ip[16];	/* the tools' first IPv4 for this MAC */
+		char tools_other[16];	/* the tools' first IPv4 for it besides the lease */
 	} nic[VM_MAX_NICS];
+	struct nicinfo tools;		/* the tools' NIC report (status "tools_nics") */
+	char other_ip[16];		/* a tools IPv4 on a NIC none of the VM's */
+	char other_mac[18];
+	char tools_ip[64];		/* the VM's address from the tools, "" none */
 };
+
+/* The raw text of string member key after the first "after" in json, or "?". */
+static void json_text(const char *json, const char *after, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p = strstr(json, after);
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = p ? strstr(p, pat) : NULL;
+	if (!p) {
+		snprintf(out, len, "?");
+		return;
+	}
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < len; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
+/* The tools' NICs from the status line, matched to the VM's NICs by MAC. */
+static void fill_tools(struct row *r)
+{
+	char macs[VM_MAX_NICS][18], text[64];
+	const char *bd = r->status ? strstr(r->status, "\"backdoor\":{") : NULL;
+
+	if (!bd || toolsnics_parse(bd, &r->tools) <= 0)
+		memset(&r->tools, 0, sizeof(r->tools));
+	for (int k = 0; k < r->nnics; k++) {
+		snprintf(macs[k], sizeof(macs[k]), "%s", r->nic[k].mac);
+		toolsnics_ip(&r->tools, r->nic[k].mac, NULL, NULL, 0, r->nic[k].tools_ip, 16);
+		toolsnics_ip(&r->tools, r->nic[k].mac, r->nic[k].leased ? r->nic[k].ip : NULL, NULL, 0,
+			     r->nic[k].tools_other, 16);
+		if (!r->tools_ip[0] && r->nic[k].tools_ip[0])
+			snprintf(r->tools_ip, sizeof(r->tools_ip), "%s", r->nic[k].tools_ip);
+	}
+	toolsnics_ip(&r->tools, NULL, NULL, (const char (*)[18])macs, (unsigned int)r->nnics,
+		     r->other_ip, sizeof(r->other_ip));
+	for (unsigned int i = 0; r->other_ip[0] && i < r->tools.nnics; i++) {
+		char ip[16];
+
+		toolsnics_ip(&r->tools, r->tools.nic[i].mac, NULL, NULL, 0, ip, sizeof(ip));
+		if (!strcmp(ip, r->other_ip)) {
+			snprintf(r->other_mac, sizeof(r->other_mac), "%s",
+				 r->tools.nic[i].mac[0] ? r->tools.nic[i].mac : "-");
+			break;
+		}
+	}
+	if (!r->tools_ip[0] && r->other_ip[0])
+		snprintf(r->tools_ip, sizeof(r->tools_ip), "%s", r->other_ip);
+	/* Tools without a NIC report: the text form (SetGuestInfo 2). */
+	if (!r->tools_ip[0] && bd) {
+		json_text(bd, "", "ip", text, sizeof(text));
+		if (strcmp(text, "?"))
+			snprintf(r->tools_ip, sizeof(r->tools_ip), "%s", text);
+	}
+}
 
 /* The row's NICs: MAC, mode, and in NAT mode the leased (else reserved) address. */
 static void fill_nics(const struct vm_config *c, struct row *r)
@@ -106,27 +177,7 @@ static void fill(const char *name, struct row *r)
 	} else {
 		free(answer);
 	}
-}
-
-/* The raw text of string member key after the first "after" in json, or "?". */
-static void json_text(const char *json, const char *after, const char *key, char *out, size_t len)
-{
-	char pat[64];
-	const char *p = strstr(json, after);
-	size_t n = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = p ? strstr(p, pat) : NULL;
-	if (!p) {
-		snprintf(out, len, "?");
-		return;
-	}
-	for (p += strlen(pat); *p && *p != '"' && n + 1 < len; p++) {
-		if (*p == '\\' && p[1])
-			p++;
-		out[n++] = *p;
-	}
-	out[n] = '\0';
+	fill_tools(r);
 }
 
 static void verbose_lines(const struct row *r)
@@ -147,6 +198,20 @@ static void verbose_lines(const struct row *r)
 		printf("    backdoor: %.0f calls, %.0f guest errors, hypercall %s, tools %s%s%s\n",
 		       calls, errors, hc, strstr(bd, "\"tools_running\":true") ? "running" : "not running",
 		       ip[0] && strcmp(ip, "?") ? ", IP " : "", ip[0] && strcmp(ip, "?") ? ip : "");
+		for (unsigned int i = 0; i < r->tools.nnics; i++) {
+			const struct nicinfo_nic *n = &r->tools.nic[i];
+			char a[NICINFO_ADDR_STR];
+
+			printf("    tools NIC %s:", n->mac[0] ? n->mac : "(no MAC)");
+			for (unsigned int k = 0; k < n->naddrs; k++) {
+				nicinfo_addr_str(&n->addr[k], a, sizeof(a));
+				printf("%s %s", k ? "," : "", a);
+			}
+			printf("%s", n->naddrs ? "" : " no address");
+			if (n->dropped)
+				printf(" (+%u not shown)", n->dropped);
+			putchar('\n');
+		}
 	} else {
 		printf("    backdoor: none (hypervisor.cpuid.v0 = FALSE)\n");
 	}
@@ -211,9 +276,21 @@ int cmd_list(int argc, char **argv)
 					json_str(stdout, r->nic[k].ip);
 				else
 					printf("null");
-				printf(", \"leased\": %s}", r->nic[k].leased ? "true" : "false");
+				printf(", \"leased\": %s, \"tools_ip\": ", r->nic[k].leased ? "true" : "false");
+				if (r->nic[k].tools_ip[0])
+					json_str(stdout, r->nic[k].tools_ip);
+				else
+					printf("null");
+				printf("}");
 			}
-			printf("]}");
+			printf("], \"tools_ip\": ");
+			if (r->tools_ip[0])
+				json_str(stdout, r->tools_ip);
+			else
+				printf("null");
+			printf(", \"tools_nics\": ");
+			toolsnics_json(stdout, &r->tools);
+			printf("}");
 		}
 		printf("%s]\n", n ? "\n" : "");
 		return 0;
@@ -234,9 +311,19 @@ int cmd_list(int argc, char **argv)
 		}
 		printf("%-16s %-8s %5s %8s %9s %8s", names[i], r->state, cpus, mem, up, init);
 		/* Further NICs on lines of their own, under the first. */
-		for (int k = 0; k < r->nnics; k++)
-			printf("%s%*sethernet%d %-17s %s", k ? "\n" : "", k ? 61 : 2, "", r->nic[k].index,
-			       r->nic[k].mac, r->nic[k].ip);
+		for (int k = 0; k < r->nnics; k++) {
+			const char *t = r->nic[k].tools_other;
+
+			/* The lease, and beside it another address the tools saw; or the tools' address. */
+			printf("%s%*sethernet%d %-17s %s%s%s%s", k ? "\n" : "", k ? 61 : 2, "",
+			       r->nic[k].index, r->nic[k].mac,
+			       !r->nic[k].leased && t[0] ? t : r->nic[k].ip,
+			       !t[0] ? "" : r->nic[k].leased ? " (tools: " : " (tools)",
+			       r->nic[k].leased ? t : "", r->nic[k].leased && t[0] ? ")" : "");
+		}
+		if (r->other_ip[0])
+			printf("%s%*s%-9s %-17s %s (tools)", r->nnics ? "\n" : "", r->nnics ? 61 : 2, "",
+			       "guest", r->other_mac, r->other_ip);
 		if (!r->valid)
 			printf("  %s", r->err);
 		else if (!r->st.running && r->st.reason[0])

@@ -1,17 +1,23 @@
 /*
  * builtin-net.c - nhv vm net NAME: each NIC of a defined VM (MAC, mode,
  * address from dnsmasq's lease or its reservation) and its port forwards
- * from L1's addresses (docs/networking.md).
+ * from L1's addresses, then the "tools report": the NICs and addresses the
+ * guest's tools (vmtoolsd) reported through the backdoor, from the running
+ * VMM's status (docs/networking.md).
  */
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "userland/nhv-vm/args.h"
 #include "userland/nhv-vm/builtins.h"
 #include "userland/nhv-vm/config.h"
+#include "userland/nhv-vm/control.h"
+#include "userland/nhv-vm/ctlclient.h"
 #include "userland/nhv-vm/net.h"
 #include "userland/nhv-vm/store.h"
+#include "userland/nhv-vm/toolsnics.h"
 
 /* L1's IPv4 addresses outside the guests' own interfaces, "eth0 10.0.2.15, ...". */
 static void l1_addresses(char *out, size_t len)
@@ -33,6 +39,64 @@ static void l1_addresses(char *out, size_t len)
 		closedir(d);
 	if (!out[0])
 		snprintf(out, len, "none");
+}
+
+/* The NICs the guest's tools reported, each with the VM NIC of that MAC. */
+static void tools_report(const char *name, const struct vm_config *c)
+{
+	char sock[PATH_MAX], why[300], *status;
+	struct vm_state st;
+	struct nicinfo ni;
+	int r;
+
+	store_state_read(name, &st);
+	if (!st.running) {
+		printf("tools report: none (%s is not running)\n", name);
+		return;
+	}
+	store_run_file(name, "control.sock", sock, sizeof(sock));
+	status = malloc(CONTROL_STATUS_MAX);
+	if (!status || ctl_request(sock, "status", status, CONTROL_STATUS_MAX, 2000, why,
+				   sizeof(why))) {
+		printf("tools report: unknown (the VMM did not answer: %s)\n", status ? why : "no memory");
+		free(status);
+		return;
+	}
+	r = toolsnics_parse(status, &ni);
+	if (strstr(status, "\"backdoor\":null"))
+		printf("tools report: none (no backdoor: hypervisor.cpuid.v0 = \"FALSE\")\n");
+	else if (r < 0)
+		printf("tools report: unreadable status line\n");
+	else if (r == 0 || !ni.nnics)
+		printf("tools report: none yet (vmtoolsd reports its NICs every 30 s)\n");
+	else
+		printf("tools report: %u NIC%s\n", ni.nnics, ni.nnics == 1 ? "" : "s");
+	for (unsigned int i = 0; r > 0 && i < ni.nnics; i++) {
+		const struct nicinfo_nic *n = &ni.nic[i];
+		char a[NICINFO_ADDR_STR], vm_nic[32] = "not a NIC of the VM";
+
+		for (int k = 0; k < VM_MAX_NICS; k++) {
+			char mac[18];
+
+			if (!c->nics[k].present || !c->nics[k].has_mac)
+				continue;
+			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->nics[k].mac[0],
+				 c->nics[k].mac[1], c->nics[k].mac[2], c->nics[k].mac[3],
+				 c->nics[k].mac[4], c->nics[k].mac[5]);
+			if (!strcmp(mac, n->mac))
+				snprintf(vm_nic, sizeof(vm_nic), "ethernet%d", k);
+		}
+		printf("  %s (%s):", n->mac[0] ? n->mac : "no MAC", vm_nic);
+		for (unsigned int k = 0; k < n->naddrs; k++) {
+			nicinfo_addr_str(&n->addr[k], a, sizeof(a));
+			printf("%s %s", k ? "," : "", a);
+		}
+		printf("%s", n->naddrs ? "" : " no address");
+		if (n->dropped)
+			printf(" (+%u not shown)", n->dropped);
+		putchar('\n');
+	}
+	free(status);
 }
 
 int cmd_net(int argc, char **argv)
@@ -77,6 +141,7 @@ int cmd_net(int argc, char **argv)
 	}
 	if (!any)
 		printf("%s has no NIC (ethernetN.present)\n", argv[1]);
+	tools_report(argv[1], &c);
 	vm_config_free(&c);
 	return 0;
 }

@@ -6,7 +6,8 @@
  *   guestinfo-set KEY VALUE  -> "ok"
  *   tclo COMMAND             -> "ok" (queued for the guest's tools: OS_Halt, ...)
  * KEY is the part after "guestinfo.".  And the status object's "backdoor"
- * member: calls, guest errors, and what the guest's tools reported.
+ * member: calls, guest errors, and what the guest's tools reported (their
+ * NICs as "tools_nics", toolsnics.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "userland/lib/vmx.h"
 #include "userland/nhv-vm/backdoor.h"
 #include "userland/nhv-vm/control.h"
+#include "userland/nhv-vm/toolsnics.h"
 
 #define VALUE_MAX	(GUESTMSG_MAX_IN_SIZE + 1)
 
@@ -127,5 +129,7 @@ void control_backdoor_status(struct vm *vm, FILE *f)
 	json_str(f, t.ip);
 	fputs(",\"last_tclo_result\":", f);
 	json_str(f, t.last_result);
+	fprintf(f, ",\"nic_reports\":%u,\"tools_nics\":", t.nic_reports);
+	toolsnics_json(f, &t.nics);
 	fputc('}', f);
 }

@@ -129,7 +129,7 @@ static void status(struct control *c, struct client *cl)
 		"backdoor",
 	};
 	struct vm *vm = c->vm;
-	uint64_t sum[VX_NR] = { 0 }, hw = 0;
+	uint64_t sum[VX_NR] = { 0 }, hw = 0, io_faults = 0;
 	struct nhv_vm_stats st;
 	char buf[CONTROL_STATUS_MAX] = "";
 	FILE *f;
@@ -138,6 +138,7 @@ static void status(struct control *c, struct client *cl)
 		for (int r = 0; r < VX_NR; r++)
 			sum[r] += vm->vcpus[i].exits[r];
 		hw += vm->accel->exits(&vm->vcpus[i]);
+		io_faults += vm->vcpus[i].io_faults;
 	}
 	/* The name is the user's: the library's JSON quoting (userland/lib/json.h). */
 	f = fmemopen(buf, sizeof(buf), "w");
@@ -154,7 +155,7 @@ static void status(struct control *c, struct client *cl)
 		vm->t_first_run ? (vm->t_first_run - vm->t_start) * 1e3 : -1.0, hw);
 	for (int r = 0; r < VX_NR; r++)
 		fprintf(f, ",\"%s\":%" PRIu64, names[r], sum[r]);
-	fputc('}', f);
+	fprintf(f, "},\"io_faults\":%" PRIu64, io_faults);
 	/* nhv.ko: guest RAM pinned so far (on first touch) and its nested tables. */
 	if (vm->accel->mem_stats && !vm->accel->mem_stats(vm, &st))
 		fprintf(f, ",\"nhv_mem\":{\"pages_pinned\":%llu,\"regions_pinned\":%llu,"

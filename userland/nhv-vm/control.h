@@ -12,7 +12,7 @@
 
 #define CONTROL_MAX_CLIENTS	8
 #define CONTROL_MAX_FDS		(1 + CONTROL_MAX_CLIENTS)
-#define CONTROL_STATUS_MAX	16384	/* the status line, with the guest's tools' strings */
+#define CONTROL_STATUS_MAX	32768	/* the status line, with the guest's tools' strings and NICs */
 
 struct control;
 

@@ -16,3 +16,5 @@ $(eval $(call unit_test,test-vm-store,tests/nhv-vm/test-store.c userland/nhv-vm/
 $(eval $(call unit_test,test-vm-execproto,tests/nhv-vm/test-execproto.c userland/nhv-vm/execproto.c))
 $(eval $(call fuzzer,fuzz-execproto,tests/nhv-vm/fuzz-execproto.c userland/nhv-vm/execproto.c))
 $(eval $(call unit_test,test-vm-smbios,tests/nhv-vm/test-smbios.c userland/nhv-vm/smbios.c))
+# The guest tools' NIC report: backdoor -> status line -> nhv vm list's reader.
+$(eval $(call unit_test,test-vm-toolsnics,tests/nhv-vm/test-toolsnics.c userland/nhv-vm/toolsnics.c userland/nhv-vm/control-backdoor.c userland/nhv-vm/backdoor.c $(NHVBD_HOST),-lpthread))

@@ -75,6 +75,8 @@ struct accel_ops {
 	int (*set_sregs)(struct vcpu *v, const struct nhv_sregs *s);
 	/* Fixed vector through the local APIC, or an NMI (vector ignored). */
 	int (*interrupt)(struct vcpu *v, uint8_t vector, int nmi);
+	/* vcpu.io_fault is honored: a port handler can make the IN/OUT fault (KVM). */
+	int io_faults;
 	/* VMware backdoor (NHV_BACKDOOR_* flags); NULL: the backend has none (backdoor-vm.c). */
 	int (*set_backdoor)(struct vm *vm, uint32_t flags);
 	/* Optional: what the kernel holds for the VM (nhv.ko's NHV_GET_VM_STATS). */
@@ -104,6 +106,9 @@ struct vcpu {
 	int sipi_vector;		/* -1 none */
 	int parked;			/* halted with interrupts off */
 	uint64_t exits[VX_NR];		/* user-space exits by reason */
+	uint8_t io_fault;		/* set by a port handler: raise this vector (13: #GP(0))
+					 * on the IN/OUT instead of completing it */
+	uint64_t io_faults;		/* faults so raised */
 };
 
 struct bus_region {

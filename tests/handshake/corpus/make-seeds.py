@@ -140,3 +140,33 @@ write("sntp", "stratum16", sntp_head + sntp_pkt(stratum=16, org=NTP_T1, rx=NTP_T
 write("sntp", "stratum15", sntp_head + sntp_pkt(stratum=15, org=NTP_T1, rx=NTP_T1, tx=NTP_T1))
 write("sntp", "leap3", sntp_head + sntp_pkt(li=3, org=NTP_T1, rx=NTP_T1, tx=NTP_T1))
 write("sntp", "backwards", sntp_head + sntp_pkt(org=NTP_T1, rx=NTP_T1 + 2, tx=NTP_T1 + 1))
+
+
+# ---- nicinfo: selector byte (even: XDR GuestNicProto, odd: V1 struct), the report ----
+def x32(*v):
+    return b"".join(struct.pack(">I", x) for x in v)
+
+
+def xopaque(b):
+    return x32(len(b)) + b + b"\0" * (-len(b) % 4)
+
+
+def xchars(s, n):
+    return x32(*[(s.encode()[i] if i < len(s) else 0) for i in range(n)])
+
+
+def v3_entry(typ, addr, prefix):
+    return x32(typ) + xopaque(addr) + x32(prefix, 1, 2, 1, 1)
+
+
+v3_eth0 = (xopaque(b"00:0c:29:aa:bb:cc") + x32(2) + v3_entry(1, bytes([10, 77, 0, 201]), 24)
+           + v3_entry(2, bytes([0xfe, 0x80] + [0] * 13 + [1]), 64)
+           + x32(1, 1) + xopaque(b"l2") + x32(0, 1) + x32(1) + xopaque(bytes([10, 77, 0, 1]))
+           + x32(1) + xopaque(b"lab") + x32(0, 1, 0) + xopaque(b"") + x32(0))
+route = x32(1) + xopaque(bytes(4)) + x32(0, 1, 1) + xopaque(bytes([10, 77, 0, 1])) + x32(0, 4, 0)
+write("nicinfo", "v3", bytes([0]) + x32(3, 1, 1) + v3_eth0 + x32(1) + route + x32(0, 0, 0, 0))
+write("nicinfo", "v3-empty", bytes([0]) + x32(3, 1, 0, 0, 0, 0, 0, 0))
+write("nicinfo", "v2", bytes([0]) + x32(2, 1, 1) + xchars("00:50:56:01:02:03", 18) + x32(1, 0, 0)
+      + xchars("192.168.5.4", 64) + xchars("0xffffff00", 64))
+v1 = struct.pack("<II", 1, 1) + b"00-0c-29-01-02-03\0\0" + b"172.16.1.9".ljust(16, b"\0")
+write("nicinfo", "v1", bytes([1]) + v1)

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec "${NHV_BUILD:-build}/tests/test-vm-toolsnics"
