@@ -63,20 +63,22 @@ measure() {	# NAME -> "init_s startup_s rss_kib avail_drop_kib" and the status l
 net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s bytes_received", then the raw lines
 	# The guest's command goes base64-encoded: no quoting through two shells.
 	# Each part has its own time limit: a stall still leaves the other's figure.
-	l2cmd='timeout 120 ping -c 20 -i 0.2 10.77.0.1 | tail -n 2;
-		dd if=/dev/zero bs=64k count=128 2>/dev/null | timeout 300 nc 10.77.0.1 5001; echo "TCP sent rc $?"'
+	# The ping's summary also goes to the guest's console, which --verbose
+	# shows as it comes: a guest that hangs later does not take it along.
+	l2cmd='timeout 120 ping -c 20 -i 0.2 10.77.0.1 | tail -n 2 | tee /dev/console;
+		dd if=/dev/zero bs=64k count=128 2>/dev/null | timeout 150 nc 10.77.0.1 5001; echo "TCP sent rc $?"'
 	b64=$(printf '%s' "$l2cmd" | base64 -w0)
 	# The listener: nc's stdin never ends (busybox nc closes at its stdin's
 	# end); dd takes the first byte alone, then wc counts the rest.  Its own
-	# limit (700 s) covers the guest's boot, ping and transfer; if the guest
+	# limit (400 s) covers the guest's boot, ping and transfer; if the guest
 	# dies without closing the connection, it is ended 15 s after the run.
 	listen='rm -f /tmp/tcp.res /tmp/tcp.first /tmp/tcp.pid;
-		(sleep 710 | sh -c "echo \$\$ > /tmp/tcp.pid; exec timeout 700 nc -l -p 5001" | {
+		(sleep 410 | sh -c "echo \$\$ > /tmp/tcp.pid; exec timeout 400 nc -l -p 5001" | {
 			dd bs=1 count=1 2>/dev/null > /tmp/tcp.first; t0=$(cut -d" " -f1 /proc/uptime); n=$(wc -c);
 			t1=$(cut -d" " -f1 /proc/uptime); echo "RECV $(( $(wc -c < /tmp/tcp.first) + n )) $t0 $t1" > /tmp/tcp.res; }) &'
 	reap='for i in $(seq 30); do [ -s /tmp/tcp.res ] && break; [ $i = 15 ] && kill $(cat /tmp/tcp.pid); sleep 1; done; cat /tmp/tcp.res'
 	vm_sh "($listen nhv vm run --accel $1 --set displayName=bench$1 --set ethernet0.present=TRUE \
-		--timeout 720 -- \"\$(echo $b64 | base64 -d)\"; echo \"RUN rc \$?\"; $reap)" 800 |
+		--timeout 420 --verbose -- \"\$(echo $b64 | base64 -d)\" 2>&1; echo \"RUN rc \$?\"; $reap)" 500 |
 		awk -v want=8388608 '{ print "# " $0 }
 			/round-trip/ { split($4, a, "/"); r = a[2] }
 			/^RECV / { b = $2; if ($4 > $3) s = $4 - $3 }
