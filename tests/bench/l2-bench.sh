@@ -94,12 +94,12 @@ net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s bytes_received", then the raw lines
 if has vm; then out_nhv=$(measure l2nhv) || true; fi
 if has net; then
 	# nhv.ko with halt polling (kernel-vmm/halt.c) off, then as loaded.
-	hp=$(vm_sh 'cat /sys/module/nhv/parameters/halt_poll_ns 2>/dev/null' 20) || hp=""
+	hp=$(vm_sh 'modprobe nhv 2>/dev/null; cat /sys/module/nhv/parameters/halt_poll_ns 2>/dev/null' 20) || hp=""
 	if [ -n "$hp" ] && vm_sh 'echo 0 > /sys/module/nhv/parameters/halt_poll_ns' 20 >/dev/null; then
 		net_nopoll=$(net nhv) || true
 		vm_sh "echo $hp > /sys/module/nhv/parameters/halt_poll_ns" 20 >/dev/null || true
 	fi
-	polls='cat /sys/module/nhv/parameters/halt_poll_ok /sys/module/nhv/parameters/halt_poll_fail 2>/dev/null | tr "\n" " "'
+	polls='cat /sys/module/nhv/parameters/halt_poll_ok /sys/module/nhv/parameters/halt_poll_fail 2>/dev/null | tr "\n" " "; echo'
 	p0=$(vm_sh "$polls" 20) || p0=""
 	net_nhv=$(net nhv) || true
 	p1=$(vm_sh "$polls" 20) || p1=""
