@@ -70,15 +70,15 @@ net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s bytes_received", then the raw lines
 	b64=$(printf '%s' "$l2cmd" | base64 -w0)
 	# The listener: nc's stdin never ends (busybox nc closes at its stdin's
 	# end); dd takes the first byte alone, then wc counts the rest.  Its own
-	# limit (400 s) covers the guest's boot, ping and transfer; if the guest
+	# limit (280 s) covers the guest's boot, ping and transfer; if the guest
 	# dies without closing the connection, it is ended 15 s after the run.
 	listen='rm -f /tmp/tcp.res /tmp/tcp.first /tmp/tcp.pid;
-		(sleep 410 | sh -c "echo \$\$ > /tmp/tcp.pid; exec timeout 400 nc -l -p 5001" | {
+		(sleep 290 | sh -c "echo \$\$ > /tmp/tcp.pid; exec timeout 280 nc -l -p 5001" | {
 			dd bs=1 count=1 2>/dev/null > /tmp/tcp.first; t0=$(cut -d" " -f1 /proc/uptime); n=$(wc -c);
 			t1=$(cut -d" " -f1 /proc/uptime); echo "RECV $(( $(wc -c < /tmp/tcp.first) + n )) $t0 $t1" > /tmp/tcp.res; }) &'
 	reap='for i in $(seq 30); do [ -s /tmp/tcp.res ] && break; [ $i = 15 ] && kill $(cat /tmp/tcp.pid); sleep 1; done; cat /tmp/tcp.res'
 	vm_sh "($listen nhv vm run --accel $1 --set displayName=bench$1 --set ethernet0.present=TRUE \
-		--timeout 420 --verbose -- \"\$(echo $b64 | base64 -d)\" 2>&1; echo \"RUN rc \$?\"; $reap)" 500 |
+		--timeout 300 --verbose -- \"\$(echo $b64 | base64 -d)\" 2>&1; echo \"RUN rc \$?\"; $reap)" 500 |
 		awk -v want=8388608 '{ print "# " $0 }
 			/round-trip/ { split($4, a, "/"); r = a[2] }
 			/^RECV / { b = $2; if ($4 > $3) s = $4 - $3 }
