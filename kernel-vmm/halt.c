@@ -95,23 +95,25 @@ void nhv_vcpu_halt(struct nhv_vcpu *v)
 {
 	u32 limit = nhv_halt_poll_limit();
 	u64 start = ktime_get_ns();
-	bool woken = false;
+	bool woken = false, guest_event;
 	u64 ns;
 
 	if (v->halt_poll_ns > limit)
 		v->halt_poll_ns = limit;
-	if (v->halt_poll_ns) {
+	if (v->halt_poll_ns)
 		woken = nhv_halt_poll(v, start, v->halt_poll_ns);
-		atomic_long_inc(woken ? &halt_poll_ok : &halt_poll_fail);
-	}
 	if (!woken)
 		wait_event_interruptible(v->wq, nhv_vcpu_wake_pending(v));
 	ns = ktime_get_ns() - start;
+	/* A signal or the host's reboot also ends a halt: not the guest's wake-up. */
+	guest_event = !signal_pending(current) && !nhv_stopping();
+	if (v->halt_poll_ns)
+		atomic_long_inc(woken && guest_event ? &halt_poll_ok : &halt_poll_fail);
 
 	if (!limit)
 		v->halt_poll_ns = 0;
-	else if (signal_pending(current) || nhv_stopping())
-		nhv_halt_poll_shrink(v);	/* not the guest's wake-up */
+	else if (!guest_event)
+		nhv_halt_poll_shrink(v);
 	else if (ns <= v->halt_poll_ns)
 		;				/* the window was right */
 	else if (v->halt_poll_ns && ns > limit)
