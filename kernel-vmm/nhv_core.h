@@ -217,6 +217,7 @@ struct nhv_vcpu {
 	bool nmi_masked;
 	bool nmi_iret_seen;
 	wait_queue_head_t wq;
+	u32 halt_poll_ns;		/* halt.c: this vCPU's poll window */
 	int cpu;			/* CPU in guest mode, or -1 */
 	/* Completion of the last user-space exit. */
 	u8 pending_in_size;
@@ -271,8 +272,11 @@ void nhv_pt_describe(struct nhv_vm *vm, u64 gpa, u64 out[NHV_PT_MAX_LEVELS]);
 
 /* vcpu.c */
 long nhv_create_vcpu(struct nhv_vm *vm, unsigned long id);
-void nhv_vcpu_halt(struct nhv_vcpu *v);
+bool nhv_vcpu_wake_pending(struct nhv_vcpu *v);
 void nhv_vcpu_kick(struct nhv_vcpu *v);
+
+/* halt.c */
+void nhv_vcpu_halt(struct nhv_vcpu *v);
 
 /* exits.c */
 int nhv_handle_exit(struct nhv_vcpu *v, struct nhv_exit *e);

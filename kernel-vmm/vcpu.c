@@ -25,17 +25,12 @@ static bool nhv_irr_pending(struct nhv_vcpu *v)
 	return find_first_bit(v->irr, 256) < 256;
 }
 
-/* Something that ends a HLT: an injectable interrupt, an NMI or a signal. */
-static bool nhv_wake_pending(struct nhv_vcpu *v)
+/* Something that ends a HLT (halt.c): an interrupt, an NMI or a signal. */
+bool nhv_vcpu_wake_pending(struct nhv_vcpu *v)
 {
 	return nhv_irr_pending(v) || nhv_lapic_pending(v) >= 0 ||
 	       atomic_read(&v->nmi_pending) || signal_pending(current) ||
 	       nhv_stopping();
-}
-
-void nhv_vcpu_halt(struct nhv_vcpu *v)
-{
-	wait_event_interruptible(v->wq, nhv_wake_pending(v));
 }
 
 /*

@@ -20,10 +20,17 @@
 #     tables, the page array), with nhv.ko's pinned pages (status nhv_mem);
 #   - network: a throwaway guest on the NAT network (`nhv vm run --accel`)
 #     pings L1 20 times (average RTT) and sends 8 MiB to a listener in L1
-#     over TCP (MB/s by the guest's uptime around it).
-# Usage: tests/bench/l2-bench.sh [ISO]
+#     over TCP (MB/s of the bytes L1 received, by L1's clock).
+# Usage: [NHV_BENCH_PARTS=net|vm|net,vm] tests/bench/l2-bench.sh [ISO]
 set -eu
 iso=${1:-build/nhv.iso}
+# NHV_BENCH_PARTS=net|vm|net,vm (default both): vm = boot, start-up, exits and
+# memory of the default guest; net = ping and TCP of a throwaway guest.
+parts=${NHV_BENCH_PARTS:-net,vm}
+for p in $(echo "$parts" | tr ',' ' '); do
+	case "$p" in net|vm) ;; *) echo "l2-bench: NHV_BENCH_PARTS: unknown part '$p' (net, vm)" >&2; exit 2 ;; esac
+done
+has() { case ",$parts," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 [ -f "$iso" ] || { echo "l2-bench: no ISO at $iso (run: make iso)" >&2; exit 2; }
 NHV_ISO=$(realpath "$iso")
 export NHV_ISO
@@ -49,9 +56,11 @@ vm_wait_for 'console      :' 120 || true
 vm_sh 'PS1=""; PS2=""' 20 >/dev/null
 
 # One definition per accelerator, from the default guest's (its memsize).
+if has vm; then
 vm_sh 'for a in nhv kvm; do sed -e "s/^displayName.*/displayName = \"l2$a\"/" \
 	-e "/^nhv.autostart/d" -e "/^uuid.bios/d" /usr/lib/nhv/l2/default.vmx > /tmp/l2$a.vmx &&
 	echo "nhv.accel = \"$a\"" >> /tmp/l2$a.vmx && nhv vm define /tmp/l2$a.vmx; done' 60
+fi
 
 measure() {	# NAME -> "init_s startup_s rss_kib avail_drop_kib" and the status line
 	# In a subshell: `exit` must not end the serial root shell.
@@ -95,33 +104,68 @@ idle_report() {	# NHV-LINE KVM-LINE: the table rows
 	printf '%-28s %12s %12s\n' "idle 64 MiB: nhv.ko pinned" "$(idf "$1" 5) pages" "-"
 	printf '%-28s %12s %12s\n' "idle 64 MiB: beyond RAM (KiB)" "$(beyond_kib "$1")" "$(beyond_kib "$2")"
 }
-vm_sh 'mkdir -p /tmp/idle && cd /tmp/idle && for d in /dev/sd?; do tar xf $d 2>/dev/null && break; done; test -f idle.elf' 60 >/dev/null ||
-	echo "l2-bench: the idle guest did not reach the appliance" >&2
-idle_nhv=$(idle_warm idlenhv) || true
+if has vm; then
+	vm_sh 'mkdir -p /tmp/idle && cd /tmp/idle && for d in /dev/sd?; do tar xf $d 2>/dev/null && break; done; test -f idle.elf' 60 >/dev/null ||
+		echo "l2-bench: the idle guest did not reach the appliance" >&2
+	idle_nhv=$(idle_warm idlenhv) || true
+fi
 
 # Network (docs/networking.md): a throwaway guest with a NAT NIC pings L1 20
 # times and sends 8 MiB to L1 over TCP (busybox nc into a listener in L1).
-net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s"
+# L1 counts the bytes it received and times them by its own clock, from the
+# first byte to the end of the stream: the guest's clock is not trusted.
+net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s bytes_received", then the raw lines
 	# The guest's command goes base64-encoded: no quoting through two shells.
 	# Each part has its own time limit: a stall still leaves the other's figure.
-	l2cmd='timeout 120 ping -c 20 -i 0.2 10.77.0.1 | tail -n 1; t0=$(cut -d" " -f1 /proc/uptime);
-		dd if=/dev/zero bs=64k count=128 2>/dev/null | timeout 400 nc 10.77.0.1 5001; rc=$?;
-		t1=$(cut -d" " -f1 /proc/uptime); echo "TCP $t0 $t1 $rc"'
+	# The ping's summary also goes to the guest's console, which --verbose
+	# shows as it comes: a guest that hangs later does not take it along.
+	l2cmd='timeout 120 ping -c 20 -i 0.2 10.77.0.1 | tail -n 2 | tee /dev/console;
+		dd if=/dev/zero bs=64k count=128 2>/dev/null | timeout 150 nc 10.77.0.1 5001; echo "TCP sent rc $?"'
 	b64=$(printf '%s' "$l2cmd" | base64 -w0)
-	# The listener's stdin never ends (busybox nc closes at its stdin's end).
-	vm_sh "(sleep 1200 | nc -l -p 5001 > /dev/null & nhv vm run --accel $1 --set displayName=bench$1 \
-		--set ethernet0.present=TRUE --timeout 900 -- \"\$(echo $b64 | base64 -d)\")" 1000 |
-		awk '/round-trip/ { split($4, a, "/"); r = a[2] } /^TCP/ && $4 == 0 { s = $3 - $2 }
-			END { printf "NET %s %s\n", r != "" ? r : "failed", s > 0 ? sprintf("%.2f", 8 * 1.048576 / s) : "failed" }'
+	# The listener: nc's stdin never ends (busybox nc closes at its stdin's
+	# end); dd takes the first byte alone, then wc counts the rest.  Its own
+	# limit (280 s) covers the guest's boot, ping and transfer; if the guest
+	# dies without closing the connection, it is ended 15 s after the run.
+	listen='rm -f /tmp/tcp.res /tmp/tcp.first /tmp/tcp.pid;
+		(sleep 290 | sh -c "echo \$\$ > /tmp/tcp.pid; exec timeout 280 nc -l -p 5001" | {
+			dd bs=1 count=1 2>/dev/null > /tmp/tcp.first; t0=$(cut -d" " -f1 /proc/uptime); n=$(wc -c);
+			t1=$(cut -d" " -f1 /proc/uptime); echo "RECV $(( $(wc -c < /tmp/tcp.first) + n )) $t0 $t1" > /tmp/tcp.res; }) &'
+	reap='for i in $(seq 30); do [ -s /tmp/tcp.res ] && break; [ $i = 15 ] && kill $(cat /tmp/tcp.pid); sleep 1; done; cat /tmp/tcp.res'
+	vm_sh "($listen nhv vm run --accel $1 --set displayName=bench$1 --set ethernet0.present=TRUE \
+		--timeout 300 --verbose -- \"\$(echo $b64 | base64 -d)\" 2>&1; echo \"RUN rc \$?\"; $reap)" 500 |
+		awk -v want=8388608 '{ print "# " $0 }
+			/round-trip/ { split($4, a, "/"); r = a[2] }
+			/^RECV / { b = $2; if ($4 > $3) s = $4 - $3 }
+			END {
+				if (r == "") r = "failed"
+				if (b == "") b = "none"
+				t = "failed"
+				if (b == want && s > 0) t = sprintf("%.2f", b / 1000000 / s)
+				print "NET", r, t, b
+			}'
 }
 
-out_nhv=$(measure l2nhv) || true
-net_nhv=$(net nhv) || true
+if has vm; then out_nhv=$(measure l2nhv) || true; fi
+if has net; then
+	# nhv.ko with halt polling (kernel-vmm/halt.c) off, then as loaded.
+	hp=$(vm_sh 'modprobe nhv 2>/dev/null; cat /sys/module/nhv/parameters/halt_poll_ns 2>/dev/null' 20) || hp=""
+	if [ -n "$hp" ] && vm_sh 'echo 0 > /sys/module/nhv/parameters/halt_poll_ns' 20 >/dev/null; then
+		net_nopoll=$(net nhv) || true
+		vm_sh "echo $hp > /sys/module/nhv/parameters/halt_poll_ns" 20 >/dev/null || true
+	fi
+	polls='cat /sys/module/nhv/parameters/halt_poll_ok /sys/module/nhv/parameters/halt_poll_fail 2>/dev/null | tr "\n" " "; echo'
+	p0=$(vm_sh "$polls" 20) || p0=""
+	net_nhv=$(net nhv) || true
+	p1=$(vm_sh "$polls" 20) || p1=""
+fi
 vm_sh 'rmmod nhv && modprobe kvm_amd' 60 >/dev/null || echo "l2-bench: cannot switch to kvm_amd" >&2
-idle_kvm=$(idle_warm idlekvm) || true
-out_kvm=$(measure l2kvm) || true
-net_kvm=$(net kvm) || true
+if has vm; then
+	idle_kvm=$(idle_warm idlekvm) || true
+	out_kvm=$(measure l2kvm) || true
+fi
+if has net; then net_kvm=$(net kvm) || true; fi
 
+if has vm; then
 field() { printf '%s\n' "$1" | sed -n "s/^RESULT //p" | cut -d' ' -f"$2"; }
 startup() { printf '%s\n' "$1" | sed -n 's/^STATUS //p' | sed -n 's/.*"startup_ms":\([0-9.-]*\).*/\1/p'; }
 beyond() { r=$(field "$1" 3); [ -n "$r" ] && echo $((r / 1024 - 128)); }
@@ -137,20 +181,40 @@ printf '%-28s %12s %12s\n' "MemAvailable drop (KiB)" "$(field "$out_nhv" 4)" "$(
 if [ -n "$n_init" ] && [ -n "$k_init" ]; then
 	echo "ratio nhv/KVM boot to init: $(echo "$n_init $k_init" | awk '{ printf "%.2f", $1 / $2 }') (goal <= 0.7)"
 fi
-nf() { printf '%s\n' "$1" | sed -n 's/^NET //p' | cut -d' ' -f"$2"; }
-printf '%-28s %12s %12s\n' "L2->L1 ping RTT avg (ms)" "$(nf "$net_nhv" 1)" "$(nf "$net_kvm" 1)"
-printf '%-28s %12s %12s\n' "L2->L1 TCP 8 MiB (MB/s)" "$(nf "$net_nhv" 2)" "$(nf "$net_kvm" 2)"
-num() { case "$1" in ''|failed) return 1 ;; esac; }
-if num "$(nf "$net_nhv" 2)" && num "$(nf "$net_kvm" 2)"; then
-	echo "ratio nhv/KVM TCP throughput: $(echo "$(nf "$net_nhv" 2) $(nf "$net_kvm" 2)" | awk '{ printf "%.2f", $1 / $2 }') (goal >= 1.0)"
-fi
-if num "$(nf "$net_nhv" 1)" && num "$(nf "$net_kvm" 1)"; then
-	echo "ratio KVM/nhv ping RTT: $(echo "$(nf "$net_nhv" 1) $(nf "$net_kvm" 1)" | awk '{ printf "%.2f", $2 / $1 }') (goal >= 1.0)"
-fi
 idle_report "$idle_nhv" "$idle_kvm"
 echo "exits at init, nhv.ko: $(exits "$out_nhv")"
 echo "exits at init, KVM:    $(exits "$out_kvm")"
 printf '%s\n' "$out_nhv" "$out_kvm" | grep -h 'start-up [0-9]' || true
 [ -n "$n_init" ] || printf '%s\n' "$out_nhv" | sed 's/^/# nhv: /'
 [ -n "$k_init" ] || printf '%s\n' "$out_kvm" | sed 's/^/# kvm: /'
+fi
+
+if has net; then
+nf() { printf '%s\n' "$1" | sed -n 's/^NET //p' | cut -d' ' -f"$2"; }
+printf '%-28s %12s %12s\n' "L2->L1 ping RTT avg (ms)" "$(nf "$net_nhv" 1)" "$(nf "$net_kvm" 1)"
+printf '%-28s %12s %12s\n' "L2->L1 TCP 8 MiB (MB/s)" "$(nf "$net_nhv" 2)" "$(nf "$net_kvm" 2)"
+printf '%-28s %12s %12s\n' "bytes L1 received of 8 MiB" "$(nf "$net_nhv" 3)" "$(nf "$net_kvm" 3)"
+num() { case "$1" in ''|failed) return 1 ;; esac; }
+ratios() {	# WHAT NET_NHV: nhv.ko's figures against KVM's
+	if num "$(nf "$2" 2)" && num "$(nf "$net_kvm" 2)"; then
+		echo "ratio nhv/KVM TCP throughput$1: $(echo "$(nf "$2" 2) $(nf "$net_kvm" 2)" | awk '{ printf "%.2f", $1 / $2 }') (goal >= 1.0)"
+	fi
+	if num "$(nf "$2" 1)" && num "$(nf "$net_kvm" 1)"; then
+		echo "ratio KVM/nhv ping RTT$1: $(echo "$(nf "$2" 1) $(nf "$net_kvm" 1)" | awk '{ printf "%.2f", $2 / $1 }') (goal >= 1.0)"
+	fi
+}
+ratios "" "$net_nhv"
+if [ -n "${net_nopoll:-}" ]; then
+	echo "nhv.ko with halt_poll_ns=0 (was $hp): ping $(nf "$net_nopoll" 1) ms, TCP $(nf "$net_nopoll" 2) MB/s, $(nf "$net_nopoll" 3) bytes"
+	ratios " (no halt polling)" "$net_nopoll"
+fi
+if [ -n "${p0:-}" ] && [ -n "${p1:-}" ]; then
+	echo "halt polls in the nhv.ko run: $(echo "$p0 $p1" | awk '{ print $3 - $1 " ended a halt, " $4 - $2 " found nothing" }')"
+fi
+# The guest's and the listener's own lines, when a figure is missing.
+for n in nopoll:"${net_nopoll:-}" nhv:"$net_nhv" kvm:"$net_kvm"; do
+	[ -n "${n#*:}" ] || continue
+	num "$(nf "${n#*:}" 1)" && num "$(nf "${n#*:}" 2)" || printf '%s\n' "${n#*:}" | grep '^# ' | sed "s/^# /# ${n%%:*}: /"
+done
+fi
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true

@@ -3,7 +3,8 @@
  * TSC-deadline expiry (never early), TMCCT, masking, TPR/PPR priority, EOI
  * and ISR, self IPIs, IPIs handed to user space, injection through the
  * APIC, register reset values, a guest asking for a 1 ns periodic timer,
- * and a vCPU closed with its timer armed.
+ * a vCPU closed with its timer armed, and halt polling (kernel-vmm/halt.c):
+ * a guest sleeping between 100 us periods has halts ended by a poll.
  *
  * Guests run in 32-bit protected mode with flat segments, a GDT and an IDT
  * built here, and touch the APIC page at 0xfee00000 directly.
@@ -15,6 +16,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -552,11 +554,95 @@ static void test_storm(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/* nhv.ko's module parameter NAME (halt.c), or -1 if it cannot be read. */
+static long nhv_param(const char *name)
+{
+	char path[96];
+	long val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/nhv/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &val) != 1)
+		val = -1;
+	fclose(f);
+	return val;
+}
+
+static int set_nhv_param(const char *name, long val)
+{
+	char path[96];
+	FILE *f;
+	int bad;
+
+	snprintf(path, sizeof(path), "/sys/module/nhv/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	bad = fprintf(f, "%ld\n", val) < 0;
+	return fclose(f) || bad ? -1 : 0;
+}
+
+/* The periodic guest for N periods of COUNT ns; the interrupts it counted, or -1. */
+static long periodic_run(uint32_t count, uint32_t n)
+{
+	struct tvm vm;
+	uint32_t d;
+	long got = -1;
+
+	if (prot_vm(&vm, g_sysfd, &g_apic_periodic, count, n))
+		return -1;
+	handler(&vm, 0, 0x40, &g_apic_count_isr);
+	handler(&vm, 1, 0x41, &g_apic_isr);
+	if (!out_to(&vm, 0x12, &d) && !out_to(&vm, 0x12, &d))
+		got = d;
+	tvm_destroy(&vm);
+	return got;
+}
+
+/*
+ * Halts of 100 us (the periodic floor) are shorter than the default limit
+ * (200 us): the vCPU's window grows from 10 us past the period and polls
+ * end halts (halt_poll_ok).  With halt_poll_ns = 0 no halt polls at all.
+ */
+static void test_halt_poll(void)
+{
+	const uint32_t count = MIN_PERIOD_NS, n = 200;
+	long limit = nhv_param("halt_poll_ns");
+	long ok0, fail0, ok1, fail1, got;
+
+	if (limit < 0 || set_nhv_param("halt_poll_ns", 200000)) {
+		tap_ok(0, "halt polling: nhv.ko's parameter halt_poll_ns can be read and set");
+		return;
+	}
+	ok0 = nhv_param("halt_poll_ok");
+	fail0 = nhv_param("halt_poll_fail");
+	got = periodic_run(count, n);
+	ok1 = nhv_param("halt_poll_ok");
+	fail1 = nhv_param("halt_poll_fail");
+	tap_ok(got >= n && ok0 >= 0 && ok1 > ok0,
+	      "halt polling: %ld of %ld polls ended a halt (%ld timer periods of %u us)",
+	      ok1 - ok0, ok1 - ok0 + fail1 - fail0, got, count / 1000);
+	if (set_nhv_param("halt_poll_ns", 0)) {
+		tap_ok(0, "halt polling: halt_poll_ns can be set to 0");
+		return;
+	}
+	got = periodic_run(count, n);
+	ok0 = nhv_param("halt_poll_ok");
+	fail0 = nhv_param("halt_poll_fail");
+	tap_ok(got >= n && ok0 == ok1 && fail0 == fail1,
+	      "halt polling: none with halt_poll_ns = 0 (%ld timer periods; %ld polls)",
+	      got, ok0 - ok1 + fail0 - fail1);
+	set_nhv_param("halt_poll_ns", limit);
+}
+
 void test_lapic(int sysfd)
 {
 	static void (*const tests[])(void) = {
 		test_regs, test_oneshot, test_periodic, test_deadline,
-		test_tpr_masked, test_ipi, test_storm,
+		test_tpr_masked, test_ipi, test_storm, test_halt_poll,
 	};
 	struct sigaction sa;
 	struct nhv_caps c;
