@@ -2,7 +2,7 @@
 # Build the default L2 guest's initramfs: busybox-static, the virtio modules
 # of images/l2/modules.list (dependencies first, in load.list order),
 # images/l2/init and, with VMTOOLS (a tree of unpacked Debian packages,
-# images/fetch-debs.sh), open-vm-tools: the files of
+# images/fetch-debs.sh), open-vm-tools and dmidecode: the files of
 # images/l2/vmtools/files.list and their shared libraries.  Its kernel is
 # the appliance's own (docs/nhv-vm.md).
 # Usage: images/l2/mkl2initramfs.sh OUT.img KDIR KVER [VMTOOLS]
@@ -83,4 +83,4 @@ if [ -n "$vmtools" ]; then
 fi
 
 stage_pack gzip -9n
-echo "l2 initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo $order | wc -w) modules, $ntools open-vm-tools files)"
+echo "l2 initramfs: $out ($(du -k "$out" | cut -f1) KiB, $(echo $order | wc -w) modules, $ntools open-vm-tools and dmidecode files)"

@@ -4,12 +4,14 @@
 # default L2 guest's kernel and initrd; GRUB boots at once) so that the slow
 # emulator does nothing else: `nhv-vm run` boots the default guest to its
 # init ("nhv-l2: init" on its console) and a command's output and exit
-# status come back; L1's kernel log stays clean.
+# status come back; the command shows L2's kernel log: Linux detected the
+# VMware personality on VMX ("Hypervisor detected: VMware") and read its TSC
+# rate from the hypervisor (GETHZ); L1's kernel log stays clean.
 . tests/lib/vm.sh
 
 KVER=${KVER:-6.1.0-56-amd64}
 B=${NHV_BUILD:-$NHV_ROOT/build}
-echo "1..3"
+echo "1..4"
 vm_need "$B/kernel-$KVER/boot/vmlinuz-$KVER" "$B/modules/nhv.ko" "$B/bin/nhv-vm" \
 	"$B/l2/initrd.img" "$B/l2/default.vmx" /bin/busybox
 
@@ -29,7 +31,7 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /run; mount -t tmpfs tmp /tmp
 boot=$(dmesg | wc -l)
 insmod /nhv.ko; echo "=== nhv-l2vmx: insmod rc=$?"
-/bin/nhv-vm run --verbose --timeout 1800 -- 'echo L2:$((6*7)); exit 5' > /tmp/run.out 2>&1
+/bin/nhv-vm run --verbose --timeout 1800 -- 'dmesg | grep -E "Hypervisor detected|TSC freq read from hypervisor" | sed "s/^/L2 dmesg: /"; echo L2:$((6*7)); exit 5' > /tmp/run.out 2>&1
 echo "=== nhv-l2vmx: run rc=$?"
 sed 's/^/=== out: /' /tmp/run.out
 echo "=== nhv-l2vmx: dmesg"; dmesg | tail -n +$((boot + 1))
@@ -50,10 +52,19 @@ else
 	echo "not ok 2 - nhv-vm run: the L2 command's output and exit status 5 come back"
 	printf '%s\n' "$log" | grep -E '^=== nhv-l2vmx: run rc=' | sed 's/^/# /'
 fi
+l2k=$(printf '%s\n' "$out" | grep '^L2 dmesg: ')
+if printf '%s\n' "$l2k" | grep -q 'Hypervisor detected: VMware' &&
+	printf '%s\n' "$l2k" | grep -Eq 'TSC freq read from hypervisor : [0-9]+\.[0-9]+ MHz'; then
+	echo "ok 3 - L2's kernel log on VMX: 'Hypervisor detected: VMware' and 'TSC freq read from hypervisor'"
+	printf '%s\n' "$l2k" | sed 's/^/# /'
+else
+	echo "not ok 3 - L2's kernel log on VMX: 'Hypervisor detected: VMware' and 'TSC freq read from hypervisor'"
+	printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
+fi
 if printf '%s\n' "$log" | sed -n '/=== nhv-l2vmx: dmesg/,/=== nhv-l2vmx: END/p' |
 	grep -qE 'BUG:|Oops|WARNING: CPU|general protection'; then
-	echo "not ok 3 - no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log"
+	echo "not ok 4 - no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log"
 	printf '%s\n' "$log" | sed -n '/=== nhv-l2vmx: dmesg/,/=== nhv-l2vmx: END/p' | tail -n 30 | sed 's/^/# /'
 else
-	echo "ok 3 - no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log"
+	echo "ok 4 - no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log"
 fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # open-vm-tools in the default L2 guest's initramfs (images/l2/vmtools/):
 # the programs and vmtoolsd's guestInfo and powerOps plugins are there with
-# Debian's paths; every ELF file's program interpreter and DT_NEEDED
+# Debian's paths, and Debian's dmidecode (L2 reads its SMBIOS with it); every ELF file's program interpreter and DT_NEEDED
 # libraries resolve inside the initramfs (read with readelf here, not with
 # the build's own closure script); the guest's own loader finds them all
 # (ld.so --list in a chroot of the initramfs, as root); init starts
@@ -21,12 +21,12 @@ missing=""
 for f in $(sed -e 's/#.*//' images/l2/vmtools/files.list); do
 	[ -f "$d/$f" ] || missing="$missing $f"
 done
-for f in usr/bin/vmtoolsd usr/bin/vmware-rpctool usr/bin/vmware-toolbox-cmd; do
+for f in usr/bin/vmtoolsd usr/bin/vmware-rpctool usr/bin/vmware-toolbox-cmd usr/sbin/dmidecode; do
 	[ -x "$d/$f" ] || missing="$missing $f(not executable)"
 done
 [ -z "$missing" ] && [ -f "$d/usr/lib/x86_64-linux-gnu/open-vm-tools/plugins/vmsvc/libguestInfo.so" ] &&
 	[ -f "$d/usr/lib/x86_64-linux-gnu/open-vm-tools/plugins/vmsvc/libpowerOps.so" ]
-t $? 1 "vmtoolsd, vmware-rpctool, vmware-toolbox-cmd and the guestInfo and powerOps plugins are in the L2 initramfs${missing:+ (missing:$missing)}"
+t $? 1 "vmtoolsd, vmware-rpctool, vmware-toolbox-cmd, dmidecode and the guestInfo and powerOps plugins are in the L2 initramfs${missing:+ (missing:$missing)}"
 
 # Every dynamically linked ELF file: its interpreter and each DT_NEEDED in
 # the folders Debian's ld.so searches.
@@ -61,7 +61,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "ok 3 # SKIP not root: no chroot for ld.so --list"
 else
 	bad=""
-	for f in usr/bin/vmtoolsd usr/bin/vmware-rpctool usr/bin/vmware-toolbox-cmd \
+	for f in usr/bin/vmtoolsd usr/bin/vmware-rpctool usr/bin/vmware-toolbox-cmd usr/sbin/dmidecode \
 		usr/lib/x86_64-linux-gnu/open-vm-tools/plugins/vmsvc/libguestInfo.so \
 		usr/lib/x86_64-linux-gnu/open-vm-tools/plugins/vmsvc/libpowerOps.so; do
 		out=$(chroot "$d" /lib64/ld-linux-x86-64.so.2 --list "/$f" 2>&1)
@@ -70,7 +70,7 @@ else
 		fi
 	done
 	[ -z "$bad" ]
-	t $? 3 "the guest's ld.so (chroot of the initramfs) loads every library of the tools and plugins${bad:+ (failed:$bad)}"
+	t $? 3 "the guest's ld.so (chroot of the initramfs) loads every library of the tools, plugins and dmidecode${bad:+ (failed:$bad)}"
 fi
 
 grep -q 'vmtoolsd < /dev/null > /var/log/vmtoolsd.log' "$d/init" && [ -d "$d/var/log" ]

@@ -3,10 +3,12 @@
 # (AMD SVM + NPT), one boot:
 # - L2 Linux says "Hypervisor detected: VMware" and reads its TSC rate from
 #   the hypervisor; /sys/class/dmi/id shows VMware's vendor, product,
-#   serial and the uuid.bios UUID; a cpuid.1.ecx mask (VMware syntax) clears
-#   popcnt in /proc/cpuinfo and nothing else of the two flags looked at;
+#   serial and the uuid.bios UUID, and Debian's dmidecode in L2 reads the
+#   same UUID, manufacturer and product; a cpuid.1.ecx mask (VMware syntax)
+#   clears popcnt and a Xen list `cpuid = [ '1:ecx=...' ]` clears movbe in
+#   /proc/cpuinfo, and nothing else of the three flags looked at;
 # - with hypervisor.cpuid.v0 = FALSE neither line is there, and a Xen
-#   `cpuid = "host,sse4.2=0"` clears sse4_2;
+#   `cpuid = "host,sse4.2=0"` (libxl syntax) clears sse4_2;
 # - the bdoor test guest (multiboot) finds the signature, GETVERSION and an
 #   RPCI round trip (by IN and by VMMCALL), hammers the backdoor with random
 #   registers and malformed GuestRPC, gets refusals, and a last round trip
@@ -16,6 +18,10 @@
 #   answered, and #GP(0) with monitor_control.restrict_backdoor = TRUE, on
 #   nhv.ko and on --accel kvm (nhv-vm completes the KVM port exit and
 #   injects the #GP);
+# - the perfctr test guest with monitor_control.pseudo_perfctr = TRUE reads
+#   RDPMC 0x10000-0x10002 at CPL 0 and CPL 3: all grow, the ns ones at the
+#   TSC kHz of 0x40000010; without the key RDPMC 0x10000 at CPL 3 is #GP(0)
+#   (nhv.ko; on KVM it is kvm.ko's enable_vmware_backdoor, docs/vm-config.md);
 # - guestinfo set and read through `nhv vm guestinfo` on a running guest,
 #   `nhv vm status` and `list --verbose` count backdoor calls and show
 #   NESTING_CONTROL's answer from QEMU's vmport (it does not know it), `nhv vm cpuid` shows the VMware leaves and
@@ -24,8 +30,9 @@
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..16"
-if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ] || [ ! -f "$B/tests/guests/cpl3.elf" ]; then
+echo "1..18"
+if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ] || [ ! -f "$B/tests/guests/cpl3.elf" ] ||
+   [ ! -f "$B/tests/guests/perfctr.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the bdoor test guest (make iso tests)"
 	exit 1
 fi
@@ -35,8 +42,9 @@ show() { printf '%s\n' "$1" | tail -n "${2:-25}" | sed 's/^/# /'; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-l2vmw.XXXXXX")
 trap 'rm -rf "$work"; vm__cleanup' EXIT
 mkdir "$work/d"
-cp "$B/tests/guests/bdoor.elf" "$B/tests/guests/cpl3.elf" "$work/d/"
+cp "$B/tests/guests/bdoor.elf" "$B/tests/guests/cpl3.elf" "$B/tests/guests/perfctr.elf" "$work/d/"
 printf 'memsize = "64"\nnhv.kernel = "cpl3.elf"\n' > "$work/d/cpl3.vmx"
+printf 'memsize = "64"\nnhv.kernel = "perfctr.elf"\n' > "$work/d/perfctr.vmx"
 printf 'memsize = "64"\nnhv.kernel = "bdoor.elf"\nguestinfo.bdtest = "hello |22bdoor|22"\n' > "$work/d/bd.vmx"
 tar cf "$work/guests.tar" -C "$work/d" .
 
@@ -49,9 +57,10 @@ if ! vm_wait_for 'nhv: ready' 600 ||
 fi
 vm_sh 'PS1=""; PS2=""' 20 >/dev/null
 
-# Run A: VMware personality, a VMware-syntax mask clearing popcnt (1.ECX[23]).
-L2CMD='dmesg | grep -E "Hypervisor detected|TSC freq read from hypervisor"; for f in sys_vendor product_name product_serial product_uuid bios_vendor; do echo "$f=$(cat /sys/class/dmi/id/$f)"; done; echo "flags=$(grep -o -w -E "popcnt|sse4_2" /proc/cpuinfo | sort -u | tr "\n" " ")"'
-out=$(vm_sh "nhv vm run --timeout 600 --set 'uuid.bios=$UUID' --set cpuid.1.ecx=--------0----------------------- -- '$L2CMD'; echo rc=\$?" 700)
+# Run A: VMware personality, a VMware-syntax mask clearing popcnt (1.ECX[23])
+# and a Xen list-syntax one clearing movbe (1.ECX[22], the 10th character).
+L2CMD='dmesg | grep -E "Hypervisor detected|TSC freq read from hypervisor"; for f in sys_vendor product_name product_serial product_uuid bios_vendor; do echo "$f=$(cat /sys/class/dmi/id/$f)"; done; for k in system-uuid system-manufacturer system-product-name; do echo "dmidecode $k=$(dmidecode -s $k)"; done; echo "flags=$(grep -o -w -E "movbe|popcnt|sse4_2" /proc/cpuinfo | sort -u | tr "\n" " ")"'
+out=$(vm_sh "nhv vm run --timeout 600 --set 'uuid.bios=$UUID' --set cpuid.1.ecx=--------0----------------------- --set \"cpuid=[ '1:ecx=xxxxxxxxx0xxxxxxxxxxxxxxxxxxxxxx' ]\" -- '$L2CMD'; echo rc=\$?" 700)
 printf '%s\n' "$out" | grep -q 'Hypervisor detected: VMware' &&
 	printf '%s\n' "$out" | grep -Eq 'TSC freq read from hypervisor : [0-9]+\.[0-9]+ MHz'
 t $? 1 "L2 Linux: 'Hypervisor detected: VMware' and 'TSC freq read from hypervisor'"
@@ -63,18 +72,24 @@ printf '%s\n' "$out" | grep -qx 'sys_vendor=VMware, Inc.' &&
 	printf '%s\n' "$out" | grep -qx 'product_uuid=34124d56-7856-bc9a-def0-123456789abc'
 t $? 2 "L2 /sys/class/dmi/id: VMware vendor, product, BIOS vendor, serial and the uuid.bios UUID"
 [ $? = 0 ] || show "$out"
+# dmidecode prints SMBIOS 2.6+ UUIDs with the first three fields little-endian, as Linux does.
+printf '%s\n' "$out" | grep -qx 'dmidecode system-uuid=34124d56-7856-bc9a-def0-123456789abc' &&
+	printf '%s\n' "$out" | grep -qx 'dmidecode system-manufacturer=VMware, Inc.' &&
+	printf '%s\n' "$out" | grep -qx 'dmidecode system-product-name=VMware Virtual Platform'
+t $? 3 "dmidecode in L2: the uuid.bios UUID, 'VMware, Inc.', 'VMware Virtual Platform'"
+[ $? = 0 ] || show "$out"
 printf '%s\n' "$out" | grep -qx 'flags=sse4_2 ' && printf '%s\n' "$out" | grep -qx 'rc=0'
-t $? 3 "cpuid.1.ecx (VMware syntax) clears popcnt in L2's /proc/cpuinfo, sse4_2 stays"
+t $? 4 "cpuid.1.ecx (VMware syntax) clears popcnt and Xen's cpuid = [ '1:ecx=...' ] clears movbe in L2's /proc/cpuinfo, sse4_2 stays"
 [ $? = 0 ] || show "$out"
 
 # Run B: no hypervisor, a Xen libxl mask clearing sse4.2 (1.ECX[20]).
 out=$(vm_sh "nhv vm run --timeout 600 --set hypervisor.cpuid.v0=FALSE --set 'cpuid=\"host,sse4.2=0\"' -- '$L2CMD'; echo rc=\$?" 700)
 printf '%s\n' "$out" | grep -qx 'rc=0' && ! printf '%s\n' "$out" | grep -q 'Hypervisor detected' &&
 	! printf '%s\n' "$out" | grep -q 'TSC freq read from hypervisor'
-t $? 4 "hypervisor.cpuid.v0 = FALSE: no 'Hypervisor detected', no TSC rate from the hypervisor"
+t $? 5 "hypervisor.cpuid.v0 = FALSE: no 'Hypervisor detected', no TSC rate from the hypervisor"
 [ $? = 0 ] || show "$out"
-printf '%s\n' "$out" | grep -qx 'flags=popcnt '
-t $? 5 "Xen's cpuid = \"host,sse4.2=0\" clears sse4_2 in L2's /proc/cpuinfo, popcnt stays"
+printf '%s\n' "$out" | grep -qx 'flags=movbe popcnt '
+t $? 6 "Xen's cpuid = \"host,sse4.2=0\" clears sse4_2 in L2's /proc/cpuinfo, movbe and popcnt stay"
 [ $? = 0 ] || show "$out"
 
 # The bdoor test guest: exit 0x21 -> (0x21 << 1) | 1 = 67.
@@ -85,18 +100,18 @@ printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &
 	printf '%s\n' "$out" | grep -q '^bdoor: GETVERSION ebx 0x564d5868' &&
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci hypercall [1 hello "bdoor"]'
-t $? 6 "bdoor guest: VMware signature, VMMCALL advertised, GETVERSION, RPCI by IN and by VMMCALL"
+t $? 7 "bdoor guest: VMware signature, VMMCALL advertised, GETVERSION, RPCI by IN and by VMMCALL"
 [ $? = 0 ] || show "$out"
 printf '%s\n' "$out" | grep -q '^bdoor: random calls done' &&
 	printf '%s\n' "$out" | grep -q '^bdoor: channels opened of 9 tried 0x00000008' &&
 	printf '%s\n' "$out" | grep -q '^bdoor: malformed steps refused 0x0000000b' &&
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
 	printf '%s\n' "$out" | grep -qx 'status=67'
-t $? 7 "40000 random calls and 11 malformed GuestRPC steps refused, 8 channels at most, RPCI still answers, exit 67"
+t $? 8 "40000 random calls and 11 malformed GuestRPC steps refused, 8 channels at most, RPCI still answers, exit 67"
 [ $? = 0 ] || show "$out"
 n=$(printf '%s\n' "$out" | grep -c '^nhv-vm: bd: \(backdoor\|GuestRPC\):')
 printf '%s\n' "$out" | grep -q '^nhv-vm: bd: backdoor: more guest errors, not logged' && [ "$n" -le 51 ]
-t $? 8 "the guest's errors are logged, at most 50 lines and one saying the rest is not ($n)"
+t $? 9 "the guest's errors are logged, at most 50 lines and one saying the rest is not ($n)"
 [ $? = 0 ] || show "$out"
 
 # A running guest: the default L2 guest, started by hand (autostart is off here).
@@ -107,7 +122,7 @@ nhv vm guestinfo default nosuch; echo rc3=\$?" 500)
 printf '%s\n' "$out" | grep -qx 'rc1=0' && printf '%s\n' "$out" | grep -qx 'alice |x"y' &&
 	printf '%s\n' "$out" | grep -qx 'rc2=0' && printf '%s\n' "$out" | grep -q 'guestinfo.nosuch: No value found' &&
 	printf '%s\n' "$out" | grep -qx 'rc3=1'
-t $? 9 "nhv vm guestinfo sets and reads a running guest's guestinfo (quotes and | kept); an unset key exits 1"
+t $? 10 "nhv vm guestinfo sets and reads a running guest's guestinfo (quotes and | kept); an unset key exits 1"
 [ $? = 0 ] || show "$out"
 
 out=$(vm_sh 'nhv vm status default; nhv vm list --verbose' 60)
@@ -118,13 +133,13 @@ calls=$(printf '%s\n' "$out" | sed -n 's/.*"backdoor":{"calls":\([0-9]*\).*/\1/p
 	printf '%s\n' "$out" | grep -qF '"nesting":{"policy":"auto","query":"L0 does not know NESTING_CONTROL (EAX 0xffffffff)","action":"none (auto, L0 cannot toggle)"}' &&
 	printf '%s\n' "$out" | grep -Eq '^    backdoor: [1-9][0-9]* calls, [0-9]+ guest errors, hypercall vmmcall, tools (not )?running$' &&
 	printf '%s\n' "$out" | grep -qx '    nesting (L0): policy auto; QUERY: L0 does not know NESTING_CONTROL (EAX 0xffffffff); none (auto, L0 cannot toggle)'
-t $? 10 "status and list --verbose: the guest's backdoor calls (${calls:-none}), the hypercall, L0's answer to NESTING_CONTROL (QEMU's vmport: unknown)"
+t $? 11 "status and list --verbose: the guest's backdoor calls (${calls:-none}), the hypercall, L0's answer to NESTING_CONTROL (QEMU's vmport: unknown)"
 [ $? = 0 ] || show "$out"
 
 out=$(vm_sh 'nhv vm cpuid default --set cpuid.1.ecx=--------0-----------------------' 60)
 printf '%s\n' "$out" | grep -q '^0x40000000.0: eax=0x40000010 ebx=0x61774d56 ecx=0x4d566572 edx=0x65726177' &&
 	printf '%s\n' "$out" | grep -Eq '^    ecx bit 23: 1 -> 0  cpuid\.1\.ecx$'
-t $? 11 "nhv vm cpuid: VMware's leaf 0x40000000, and 1.ECX[23] cleared by cpuid.1.ecx"
+t $? 12 "nhv vm cpuid: VMware's leaf 0x40000000, and 1.ECX[23] cleared by cpuid.1.ecx"
 [ $? = 0 ] || show "$out"
 
 # The default guest runs open-vm-tools (images/l2/vmtools/); a copy of it
@@ -136,7 +151,7 @@ nhv vm define /tmp/notools.vmx >/dev/null && nhv vm start notools >/dev/null 2>&
 nhv vm shutdown notools --timeout 5; echo rc=$?; nhv vm stop notools --force >/dev/null 2>&1; dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 600)
 printf '%s\n' "$out" | grep -q "still runs after 5 s (are the guest's VMware tools running?" &&
 	printf '%s\n' "$out" | grep -qx 'rc=1' && ! printf '%s\n' "$out" | grep -Eq 'BUG:|Oops|WARNING: CPU|general protection'
-t $? 12 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
+t $? 13 "nhv vm shutdown without tools in the guest says so (exit 1); L1's kernel log stays clean"
 [ $? = 0 ] || show "$out"
 
 # The cpl3 guest: GETVERSION from ring 3 (IOPL 3), answered -> exit 0x31
@@ -151,8 +166,20 @@ cpl3_ok() {
 }
 out=$(vm_sh "$(printf '%s' "$CPL3" | sed 's/ ACCEL//g')" 300)
 cpl3_ok "$out"
-t $? 13 "cpl3 guest on nhv.ko: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
+t $? 14 "cpl3 guest on nhv.ko: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
 [ $? = 0 ] || show "$out"
+
+# The perfctr guest: with the key every read answers -> exit 0x41 (status
+# 131); without it ("nopmc") #GP(0) on the CPL 3 RDPMC -> 0x42 (status 133).
+out=$(vm_sh 'cd /tmp/g && nhv-vm boot --vmx perfctr.vmx --set monitor_control.pseudo_perfctr=TRUE --timeout 120 2>&1; echo status=$?; nhv-vm boot --vmx perfctr.vmx --set nhv.cmdline=nopmc --timeout 120 2>&1; echo status=$?' 300)
+printf '%s\n' "$out" | grep -q '^perfctr: CPL 0: all three grew, ns in proportion to the TSC' &&
+	printf '%s\n' "$out" | grep -qx 'perfctr: at CPL 3' &&
+	printf '%s\n' "$out" | grep -q '^perfctr: CPL 3: all three grew, ns in proportion to the TSC' &&
+	printf '%s\n' "$out" | grep -q '^perfctr: #GP(0) on RDPMC 0x10000 at CPL 3' &&
+	[ "$(printf '%s\n' "$out" | grep '^status=' | tr '\n' ' ')" = "status=131 status=133 " ]
+r=$?
+t $r 15 "perfctr guest: pseudo_perfctr RDPMC 0x10000-2 grow in proportion at CPL 0 and 3; without the key #GP(0) at CPL 3"
+if [ $r = 0 ]; then printf '%s\n' "$out" | grep -E '^perfctr: (TSC|CPL [03] 0x0001000[0-2])' | sed 's/^/# /'; else show "$out" 40; fi
 
 # Last, as it takes SVM from nhv.ko: the same guest on KVM (kvm_amd in L1), port 0x5658 by
 # GET_REGS/SET_REGS, no hypercall advertised.
@@ -163,19 +190,19 @@ printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
 	printf '%s\n' "$out" | grep -qx 'status=67'
-t $? 14 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
+t $? 16 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
 [ $? = 0 ] || show "$out"
 
 # restrict_backdoor on KVM: the CPL 3 IN is a port exit (IOPL 3), refused in
 # nhv-vm, which completes the exit and injects #GP(0) (KVM_SET_VCPU_EVENTS).
 out=$(vm_sh "$(printf '%s' "$CPL3" | sed 's/ ACCEL/ --accel kvm/g')" 300)
 cpl3_ok "$out"
-t $? 15 "cpl3 guest on --accel kvm: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
+t $? 17 "cpl3 guest on --accel kvm: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
 [ $? = 0 ] || show "$out"
 
 out=$(vm_sh 'dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 30)
 [ -z "$out" ]
-t $? 16 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
+t $? 18 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
 
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true
 vm_wait_exit 60 >/dev/null 2>&1 || true
