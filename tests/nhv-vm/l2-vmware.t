@@ -26,13 +26,16 @@
 #   `nhv vm status` and `list --verbose` count backdoor calls and show
 #   NESTING_CONTROL's answer from QEMU's vmport (it does not know it), `nhv vm cpuid` shows the VMware leaves and
 #   the key that cleared a bit, `nhv vm shutdown` without tools says so;
+# - nhv.nesting = toggle / off with three idle guests: RESTRICT by the first
+#   VMM, none by the second, nothing asked with off, OPEN by the last live one
+#   (a VMM killed by SIGKILL does not keep L0 restricted);
 # - L1's kernel log stays clean.
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..18"
+echo "1..19"
 if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ] || [ ! -f "$B/tests/guests/cpl3.elf" ] ||
-   [ ! -f "$B/tests/guests/perfctr.elf" ]; then
+   [ ! -f "$B/tests/guests/perfctr.elf" ] || [ ! -f "$B/tests/guests/idle.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the bdoor test guest (make iso tests)"
 	exit 1
 fi
@@ -42,7 +45,7 @@ show() { printf '%s\n' "$1" | tail -n "${2:-25}" | sed 's/^/# /'; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/nhv-l2vmw.XXXXXX")
 trap 'rm -rf "$work"; vm__cleanup' EXIT
 mkdir "$work/d"
-cp "$B/tests/guests/bdoor.elf" "$B/tests/guests/cpl3.elf" "$B/tests/guests/perfctr.elf" "$work/d/"
+cp "$B/tests/guests/bdoor.elf" "$B/tests/guests/cpl3.elf" "$B/tests/guests/perfctr.elf" "$B/tests/guests/idle.elf" "$work/d/"
 printf 'memsize = "64"\nnhv.kernel = "cpl3.elf"\n' > "$work/d/cpl3.vmx"
 printf 'memsize = "64"\nnhv.kernel = "perfctr.elf"\n' > "$work/d/perfctr.vmx"
 printf 'memsize = "64"\nnhv.kernel = "bdoor.elf"\nguestinfo.bdtest = "hello |22bdoor|22"\n' > "$work/d/bd.vmx"
@@ -181,6 +184,36 @@ r=$?
 t $r 15 "perfctr guest: pseudo_perfctr RDPMC 0x10000-2 grow in proportion at CPL 0 and 3; without the key #GP(0) at CPL 3"
 if [ $r = 0 ]; then printf '%s\n' "$out" | grep -E '^perfctr: (TSC|CPL [03] 0x0001000[0-2])' | sed 's/^/# /'; else show "$out" 40; fi
 
+# nhv.nesting as a policy, with three idle guests: "toggle" sends
+# RESTRICT_BACKDOOR for the first VMM that runs (QEMU's vmport does not know
+# the command: its answer is shown), the second finds L0 restricted already,
+# "off" asks nothing.  The VMMs are listed by PID in /run/nhv/nesting-users:
+# one killed by SIGKILL is dropped, so the last live one still sends OPEN.
+NEST='cd /tmp/g && rm -f /run/nhv/nesting-users
+for n in nta ntb ntoff; do p=toggle; [ $n = ntoff ] && p=off
+	printf "displayName = \"%s\"\nmemsize = \"64\"\nnhv.kernel = \"idle.elf\"\nnhv.nesting = \"%s\"\n" $n $p > $n.vmx
+	nhv vm define $n.vmx >/dev/null || echo "define $n failed"; done
+up() { for i in $(seq 60); do nhv vm status $1 2>/dev/null | grep -q "\"nesting\":{" && return; sleep 1; done; echo "$1 not up"; }
+nhv vm start nta >/dev/null; up nta; echo "users1=$(grep -c . /run/nhv/nesting-users)"
+nhv vm start ntb >/dev/null; up ntb; nhv vm start ntoff >/dev/null; up ntoff; echo "users2=$(grep -c . /run/nhv/nesting-users)"
+for n in nta ntb ntoff; do echo "$n $(nhv vm status $n | grep -o "\"nesting\":{[^}]*}")"; done
+kill -9 $(sed -n "s/^vmm_pid=//p" /run/nhv/vms/ntb/state); sleep 2
+nhv vm stop nta --force >/dev/null; echo "users3=$(grep -c . /run/nhv/nesting-users)"
+grep -h "NESTING_CONTROL" /run/nhv/vms/nta/vmm.log | sed "s/^/nta log: /"
+nhv vm stop ntoff --force >/dev/null; for n in nta ntb ntoff; do nhv vm rm $n >/dev/null 2>&1 || echo "rm $n failed"; done'
+out=$(vm_sh "$NEST" 300)
+Q='"query":"L0 does not know NESTING_CONTROL (EAX 0xffffffff)"'
+printf '%s\n' "$out" | grep -qx 'users1=1' && printf '%s\n' "$out" | grep -qx 'users2=2' &&
+	printf '%s\n' "$out" | grep -qF "nta \"nesting\":{\"policy\":\"toggle\",$Q,\"action\":\"RESTRICT_BACKDOOR: " &&
+	printf '%s\n' "$out" | grep -qxF "ntb \"nesting\":{\"policy\":\"toggle\",$Q,\"action\":\"restricted by another VM already\"}" &&
+	printf '%s\n' "$out" | grep -qxF 'ntoff "nesting":{"policy":"off","query":"not asked (nhv.nesting = off)","action":""}' &&
+	printf '%s\n' "$out" | grep -qx 'users3=0' &&
+	printf '%s\n' "$out" | grep -q '^nta log: nhv-vm: NESTING_CONTROL RESTRICT_BACKDOOR: ' &&
+	printf '%s\n' "$out" | grep -q '^nta log: nhv-vm: NESTING_CONTROL OPEN_BACKDOOR: ' &&
+	! printf '%s\n' "$out" | grep -q 'failed\|not up'
+t $? 16 "nhv.nesting toggle: the first VMM sends RESTRICT (vmport's answer shown), the second finds it done, off asks nothing; a VMM killed by SIGKILL is dropped and the last one sends OPEN"
+[ $? = 0 ] || show "$out" 30
+
 # Last, as it takes SVM from nhv.ko: the same guest on KVM (kvm_amd in L1), port 0x5658 by
 # GET_REGS/SET_REGS, no hypercall advertised.
 out=$(vm_sh 'cd /tmp/g && rmmod nhv && modprobe kvm_amd && nhv-vm boot --vmx bd.vmx --accel kvm --set nhv.cmdline=quick --timeout 300 2>&1; echo status=$?' 400)
@@ -190,19 +223,19 @@ printf '%s\n' "$out" | grep -q '^bdoor: signature VMwareVMware max 0x40000010' &
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci in [1 hello "bdoor"]' &&
 	printf '%s\n' "$out" | grep -qF 'bdoor: rpci after 1 hello "bdoor"' &&
 	printf '%s\n' "$out" | grep -qx 'status=67'
-t $? 16 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
+t $? 17 "bdoor guest on --accel kvm: signature, no hypercall advertised, GETVERSION, RPCI before and after hostile calls"
 [ $? = 0 ] || show "$out"
 
 # restrict_backdoor on KVM: the CPL 3 IN is a port exit (IOPL 3), refused in
 # nhv-vm, which completes the exit and injects #GP(0) (KVM_SET_VCPU_EVENTS).
 out=$(vm_sh "$(printf '%s' "$CPL3" | sed 's/ ACCEL/ --accel kvm/g')" 300)
 cpl3_ok "$out"
-t $? 17 "cpl3 guest on --accel kvm: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
+t $? 18 "cpl3 guest on --accel kvm: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
 [ $? = 0 ] || show "$out"
 
 out=$(vm_sh 'dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 30)
 [ -z "$out" ]
-t $? 18 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
+t $? 19 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
 
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true
 vm_wait_exit 60 >/dev/null 2>&1 || true

@@ -462,6 +462,7 @@ int cmd_boot(int argc, char **argv)
 	if (o.control && !(ctl = control_open(&vm, o.control, why, sizeof(why)))) {
 		fprintf(stderr, "nhv-vm: %s: %s\n", vm.name, why);
 		vcpu_join_all_stop(&vm);
+		nesting_stop(vm.nesting);
 		return EXIT_USAGE;
 	}
 	status = main_loop(&vm, &im, &o, sigfd, ctl);

@@ -6,14 +6,15 @@
  *   toggle  RESTRICT/OPEN whatever QUERY answered
  *   off     no NESTING_CONTROL at all
  * "While the L2 runs" is the VMM's life from the first vCPU start to its
- * exit; several VMMs share one count in NESTING_COUNT (flock), so the first
- * restricts and the last opens.  L0 without a backdoor (the IN faults) or
+ * exit; several VMMs share one list of PIDs in NESTING_COUNT (flock), so
+ * the first restricts and the last opens; a VMM that died is dropped.  L0 without a backdoor (the IN faults) or
  * without the command (QEMU's vmport answers EAX = ~0) is shown as such
  * and changes nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +40,20 @@ struct nesting {
 	struct nhvbd_transport t;
 };
 
-/* Adds delta to the shared count; returns the count before, or -1. */
-static int count_add(int delta)
+#define NESTING_USERS_MAX 256
+
+/*
+ * NESTING_COUNT lists the PIDs of the VMMs that counted themselves in, one
+ * per line.  Under its flock, a VMM adds (join) or removes (!join) its own
+ * PID and drops those that no longer run, so a VMM killed by SIGKILL does
+ * not keep L0 restricted for ever.  Returns how many live VMMs were in the
+ * list before the change (itself included when leaving), or -1.
+ */
+static int users_update(int join)
 {
-	char buf[32] = "";
+	char buf[NESTING_USERS_MAX * 12], out[sizeof(buf)], *line, *save;
+	pid_t self = getpid();
+	size_t len = 0;
 	int fd, before = 0;
 	ssize_t n;
 
@@ -55,13 +66,22 @@ static int count_add(int delta)
 		close(fd);
 		return -1;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n > 0)
-		before = atoi(buf);
-	if (before < 0)
-		before = 0;
-	n = snprintf(buf, sizeof(buf), "%d\n", before + delta < 0 ? 0 : before + delta);
-	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)n, 0) != n)
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = 0;
+	out[0] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long pid = strtol(line, NULL, 10);
+
+		if (pid <= 0 || pid > INT_MAX || (kill((pid_t)pid, 0) && errno == ESRCH))
+			continue;	/* garbage, or a VMM that died */
+		before++;
+		/* Room kept for this VMM's own line; more users than that are dropped. */
+		if ((pid_t)pid != self && len + 48 < sizeof(out))
+			len += (size_t)snprintf(out + len, sizeof(out) - len, "%ld\n", pid);
+	}
+	if (join)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%ld\n", (long)self);
+	if (ftruncate(fd, 0) || pwrite(fd, out, len, 0) != (ssize_t)len)
 		before = -1;
 	close(fd);
 	return before;
@@ -76,6 +96,8 @@ static void op(struct nesting *n, uint32_t what, const char *name)
 		snprintf(n->action, sizeof(n->action), "%s: %s", name, nhvbd_strerror(r));
 	else
 		snprintf(n->action, sizeof(n->action), "%s: EAX %#" PRIx32, name, eax);
+	/* A supervised VM's stderr is its vmm.log: what L0 was told stays there. */
+	fprintf(stderr, "nhv-vm: NESTING_CONTROL %s\n", n->action);
 }
 
 struct nesting *nesting_start(enum vm_nesting policy)
@@ -112,7 +134,7 @@ struct nesting *nesting_start(enum vm_nesting policy)
 		snprintf(n->action, sizeof(n->action), "none (auto, L0 cannot toggle)");
 		return n;
 	}
-	r = count_add(1);
+	r = users_update(1);
 	n->restricted = r >= 0;
 	if (r == 0)
 		op(n, NESTING_CONTROL_RESTRICT_BACKDOOR, "RESTRICT_BACKDOOR");
@@ -128,7 +150,7 @@ void nesting_stop(struct nesting *n)
 {
 	if (!n)
 		return;
-	if (n->restricted && count_add(-1) == 1)
+	if (n->restricted && users_update(0) == 1)
 		op(n, NESTING_CONTROL_OPEN_BACKDOOR, "OPEN_BACKDOOR");
 	free(n);
 }
