@@ -20,7 +20,8 @@
 #     tables, the page array), with nhv.ko's pinned pages (status nhv_mem);
 #   - network: a throwaway guest on the NAT network (`nhv vm run --accel`)
 #     pings L1 20 times (average RTT) and sends 8 MiB to a listener in L1
-#     over TCP (MB/s of the bytes L1 received, by L1's clock).
+#     over TCP as 32 connections of 256 KiB (MB/s over the complete ones,
+#     by L1's clock, and how many completed).
 # Usage: [NHV_BENCH_PARTS=net|vm|net,vm] tests/bench/l2-bench.sh [ISO]
 set -eu
 iso=${1:-build/nhv.iso}
