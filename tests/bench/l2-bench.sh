@@ -123,6 +123,8 @@ net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s complete_chunks bytes_received", the
 	# Each part has its own time limit: a stall still leaves the other's figure.
 	# The ping's summary also goes to the guest's console, which --verbose
 	# shows as it comes: a guest that hangs later does not take it along.
+	# The run's output goes through a file: straight to the serial console,
+	# a line of it was seen lost (a KVM vCPU's state at the --timeout kill).
 	l2cmd="timeout 120 ping -c 20 -i 0.2 10.77.0.1 | tail -n 2 | tee /dev/console; i=0;
 		while [ \$i -lt $chunks ]; do i=\$((i + 1));
 			dd if=/dev/zero bs=64k count=$((chunk_bytes / 65536)) 2>/dev/null | timeout 20 nc 10.77.0.1 5001 || echo \"TCP chunk \$i rc \$?\";
@@ -142,7 +144,8 @@ net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s complete_chunks bytes_received", the
 	reap="for i in \$(seq 15); do [ \$(cat /tmp/tcp.res 2>/dev/null | wc -l) -ge $chunks ] && break; sleep 1; done;
 		kill \$lpid \$(cat /tmp/tcp.pids 2>/dev/null) 2>/dev/null; cat /tmp/tcp.res 2>/dev/null"
 	vm_sh "($listen nhv vm run --accel $1 --set displayName=bench$1 --set ethernet0.present=TRUE \
-		--timeout 300 --verbose -- \"\$(echo $b64 | base64 -d)\" 2>&1; echo \"RUN rc \$?\"; $reap)" 500 |
+		--timeout 300 --verbose -- \"\$(echo $b64 | base64 -d)\" > /tmp/run.out 2>&1; echo \"RUN rc \$?\";
+		cat /tmp/run.out; $reap)" 500 |
 		awk -v want=$chunk_bytes '{ print "# " $0 }
 			/round-trip/ { split($4, a, "/"); r = a[2] }
 			/^CHUNK / { b += $2; if ($2 == want && $4 > $3) { c++; s += $4 - $3 } }

@@ -243,10 +243,10 @@ static void kvm_dump_state(struct vcpu *v)
 	}
 	memcpy(&tpr, l.regs + 0x80, sizeof(tpr));
 	fprintf(stderr, "nhv-vm: vCPU %u at the stop: rip=%#llx rflags=%#llx IF=%d mp_state=%s"
-		" event injected=%u vector=%u shadow=%u nmi pending=%u; APIC irr=%d isr=%d tpr=%#x\n",
+		" injected interrupt %d shadow=%u nmi pending=%u; APIC irr=%d isr=%d tpr=%#x\n",
 		v->id, (unsigned long long)regs.rip, (unsigned long long)regs.rflags,
 		(int)(regs.rflags >> 9 & 1), ms.mp_state < 5 ? mp[ms.mp_state] : "other",
-		ev.interrupt.injected, ev.interrupt.nr, ev.interrupt.shadow, ev.nmi.pending,
+		ev.interrupt.injected ? ev.interrupt.nr : -1, ev.interrupt.shadow, ev.nmi.pending,
 		lapic_highest(&l, 0x200), lapic_highest(&l, 0x100), tpr & 0xff);
 }
 
