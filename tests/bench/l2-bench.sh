@@ -118,7 +118,7 @@ fi
 # L1 counts each connection's bytes and times it by its own clock, from its
 # first byte to its end: the guest's clock is not trusted.
 chunks=32 chunk_bytes=262144
-net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s complete_chunks bytes_received", then the raw lines
+net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s complete_chunks bytes_received guest_boots", then the raw lines
 	# The guest's command goes base64-encoded: no quoting through two shells.
 	# Each part has its own time limit: a stall still leaves the other's figure.
 	# The ping's summary also goes to the guest's console, which --verbose
@@ -149,11 +149,12 @@ net() {	# ACCEL -> "NET rtt_avg_ms mb_per_s complete_chunks bytes_received", the
 		awk -v want=$chunk_bytes '{ print "# " $0 }
 			/round-trip/ { split($4, a, "/"); r = a[2] }
 			/^CHUNK / { b += $2; if ($2 == want && $4 > $3) { c++; s += $4 - $3 } }
+			/nhv-l2: init/ { boots++ }
 			END {
 				if (r == "") r = "failed"
 				t = "failed"
 				if (c > 0) t = sprintf("%.2f", c * want / 1000000 / s)
-				print "NET", r, t, c + 0, b + 0
+				print "NET", r, t, c + 0, b + 0, boots + 0
 			}'
 }
 
@@ -224,11 +225,13 @@ fi
 if [ -n "${p0:-}" ] && [ -n "${p1:-}" ]; then
 	echo "halt polls in the nhv.ko run: $(echo "$p0 $p1" | awk '{ print $3 - $1 " ended a halt, " $4 - $2 " found nothing" }')"
 fi
-# TCP: "KVM: 11 of 32 chunks, then stalled" when a guest did not finish
+# TCP: "KVM: 11 of 32 chunks, then stalled" when a guest did not finish (more
+# than 32: the guest panicked, rebooted (panic=-1) and ran its command again)
 # (throughput above is over its complete chunks only).
 for n in "nhv.ko (no halt polling)":"${net_nopoll:-}" nhv.ko:"$net_nhv" KVM:"$net_kvm"; do
 	c=$(nf "${n#*:}" 3)
-	[ -z "${n#*:}" ] || [ "$c" = "$chunks" ] || echo "TCP ${n%%:*}: ${c:-0} of $chunks chunks, then stalled"
+	[ -z "${n#*:}" ] || [ "$c" = "$chunks" ] || echo "TCP ${n%%:*}: ${c:-0} of $chunks chunks, then stalled$(
+		[ "$(nf "${n#*:}" 5)" -gt 1 ] 2>/dev/null && echo " (the guest booted $(nf "${n#*:}" 5) times: a panic reboots it, and it sends again)")"
 done
 # The guest's and the listener's own lines, when a figure is missing.
 for n in nopoll:"${net_nopoll:-}" nhv:"$net_nhv" kvm:"$net_kvm"; do
