@@ -205,6 +205,59 @@ static int kvm_io_fault(struct vcpu *v)
 	return 0;
 }
 
+/* The highest vector set in a 256-bit APIC register (IRR 0x200, ISR 0x100:
+ * eight 32-bit words 16 bytes apart, SDM vol. 3A 11.8.4), or -1. */
+static int lapic_highest(const struct kvm_lapic_state *l, unsigned int base)
+{
+	for (int w = 7; w >= 0; w--) {
+		uint32_t r;
+
+		memcpy(&r, l->regs + base + 16 * w, sizeof(r));
+		if (r)
+			return w * 32 + 31 - __builtin_clz(r);
+	}
+	return -1;
+}
+
+/*
+ * A VM killed at its --timeout: one line per vCPU of what it was doing, so
+ * a frozen guest tells a halt with interrupts on and a vector pending in
+ * its APIC (an interrupt lost) from a loop.  RFLAGS.IF is bit 9 (SDM vol. 1
+ * 3.4.3); mp_state HALTED is KVM's (api.rst, KVM_GET_MP_STATE).
+ */
+static void kvm_dump_state(struct vcpu *v)
+{
+	static const char *const mp[] = { "runnable", "uninitialized", "init-received", "halted",
+					  "sipi-received" };
+	struct kvm_vcpu_events ev;
+	struct kvm_mp_state ms;
+	struct kvm_lapic_state l;
+	struct kvm_regs regs;
+	uint32_t tpr;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) || ioctl(v->fd, KVM_GET_MP_STATE, &ms) ||
+	    ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) || ioctl(v->fd, KVM_GET_LAPIC, &l)) {
+		fprintf(stderr, "nhv-vm: vCPU %u at the stop: cannot read its state: %s\n", v->id,
+			strerror(errno));
+		return;
+	}
+	memcpy(&tpr, l.regs + 0x80, sizeof(tpr));
+	fprintf(stderr, "nhv-vm: vCPU %u at the stop: rip=%#llx rflags=%#llx IF=%d mp_state=%s"
+		" injected interrupt %d shadow=%u nmi pending=%u; APIC irr=%d isr=%d tpr=%#x\n",
+		v->id, (unsigned long long)regs.rip, (unsigned long long)regs.rflags,
+		(int)(regs.rflags >> 9 & 1), ms.mp_state < 5 ? mp[ms.mp_state] : "other",
+		ev.interrupt.injected ? ev.interrupt.nr : -1, ev.interrupt.shadow, ev.nmi.pending,
+		lapic_highest(&l, 0x200), lapic_highest(&l, 0x100), tpr & 0xff);
+}
+
+static int kvm_stopped(struct vcpu *v, struct vcpu_exit *x)
+{
+	if (v->vm->stopping && v->vm->dump_on_stop)
+		kvm_dump_state(v);
+	x->reason = VX_INTR;
+	return 0;
+}
+
 static int kvm_vcpu_run(struct vcpu *v, struct vcpu_exit *x)
 {
 	struct kvm_run *run = v->run;
@@ -216,15 +269,11 @@ static int kvm_vcpu_run(struct vcpu *v, struct vcpu_exit *x)
 				 v->io_fault, strerror(errno));
 			return 0;
 		}
-		if (v->vm->stopping) {
-			x->reason = VX_INTR;
-			return 0;
-		}
+		if (v->vm->stopping)
+			return kvm_stopped(v, x);
 		if (ioctl(v->fd, KVM_RUN, 0)) {
-			if (errno == EINTR || errno == EAGAIN) {
-				x->reason = VX_INTR;
-				return 0;
-			}
+			if (errno == EINTR || errno == EAGAIN)
+				return kvm_stopped(v, x);
 			return -1;
 		}
 		switch (run->exit_reason) {

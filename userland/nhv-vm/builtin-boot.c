@@ -296,6 +296,7 @@ static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o
 			return EXIT_STOPPED;
 		}
 		if (deadline > 0 && mono_s() >= deadline) {
+			vm->dump_on_stop = 1;
 			vcpu_join_all_stop(vm);
 			fprintf(stderr, "nhv-vm: %s: --timeout of %g s expired, VM killed\n", vm->name,
 				o->timeout);
