@@ -200,16 +200,9 @@ static void verbose_lines(const struct row *r)
 		       ip[0] && strcmp(ip, "?") ? ", IP " : "", ip[0] && strcmp(ip, "?") ? ip : "");
 		for (unsigned int i = 0; i < r->tools.nnics; i++) {
 			const struct nicinfo_nic *n = &r->tools.nic[i];
-			char a[NICINFO_ADDR_STR];
 
 			printf("    tools NIC %s:", n->mac[0] ? n->mac : "(no MAC)");
-			for (unsigned int k = 0; k < n->naddrs; k++) {
-				nicinfo_addr_str(&n->addr[k], a, sizeof(a));
-				printf("%s %s", k ? "," : "", a);
-			}
-			printf("%s", n->naddrs ? "" : " no address");
-			if (n->dropped)
-				printf(" (+%u not shown)", n->dropped);
+			toolsnics_print_addrs(stdout, n);
 			putchar('\n');
 		}
 	} else {

@@ -73,7 +73,7 @@ static void tools_report(const char *name, const struct vm_config *c)
 		printf("tools report: %u NIC%s\n", ni.nnics, ni.nnics == 1 ? "" : "s");
 	for (unsigned int i = 0; r > 0 && i < ni.nnics; i++) {
 		const struct nicinfo_nic *n = &ni.nic[i];
-		char a[NICINFO_ADDR_STR], vm_nic[32] = "not a NIC of the VM";
+		char vm_nic[32] = "not a NIC of the VM";
 
 		for (int k = 0; k < VM_MAX_NICS; k++) {
 			char mac[18];
@@ -87,13 +87,7 @@ static void tools_report(const char *name, const struct vm_config *c)
 				snprintf(vm_nic, sizeof(vm_nic), "ethernet%d", k);
 		}
 		printf("  %s (%s):", n->mac[0] ? n->mac : "no MAC", vm_nic);
-		for (unsigned int k = 0; k < n->naddrs; k++) {
-			nicinfo_addr_str(&n->addr[k], a, sizeof(a));
-			printf("%s %s", k ? "," : "", a);
-		}
-		printf("%s", n->naddrs ? "" : " no address");
-		if (n->dropped)
-			printf(" (+%u not shown)", n->dropped);
+		toolsnics_print_addrs(stdout, n);
 		putchar('\n');
 	}
 	free(status);

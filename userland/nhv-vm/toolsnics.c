@@ -186,3 +186,16 @@ void toolsnics_ip(const struct nicinfo *n, const char *mac, const char *skip,
 	}
 	out[0] = '\0';
 }
+
+void toolsnics_print_addrs(FILE *f, const struct nicinfo_nic *n)
+{
+	char a[NICINFO_ADDR_STR];
+
+	for (unsigned int k = 0; k < n->naddrs; k++) {
+		nicinfo_addr_str(&n->addr[k], a, sizeof(a));
+		fprintf(f, "%s %s", k ? "," : "", a);
+	}
+	fputs(n->naddrs ? "" : " no address", f);
+	if (n->dropped)
+		fprintf(f, " (+%u not shown)", n->dropped);
+}

@@ -23,6 +23,9 @@ void toolsnics_json(FILE *f, const struct nicinfo *n);
  * then empty).
  */
 int toolsnics_parse(const char *status, struct nicinfo *out);
+
+/* One NIC's addresses for list --verbose and net: " A, B", " no address", "(+N not shown)". */
+void toolsnics_print_addrs(FILE *f, const struct nicinfo_nic *n);
 /*
  * The IPv4 address `nhv vm list` shows from the tools for a VM NIC with
  * MAC mac (canonical): the first one (not loopback, not link-local, not
