@@ -106,12 +106,45 @@ static u32 lapic_timer_lvt(struct nhv_lapic *a)
 	return READ_ONCE(a->lvt[0]);
 }
 
+/*
+ * Nanoseconds until the TSC reaches @deadline, rounded up: a timer set for
+ * this long does not end before the deadline through rounding.
+ */
+static u64 lapic_tsc_ns(u64 deadline, u64 now)
+{
+	u64 ns;
+
+	if (deadline <= now || !tsc_khz)
+		return 0;
+	ns = mul_u64_u32_div(deadline - now, 1000000, tsc_khz) + 1;
+	/* Beyond ~146 years is never: keep ktime from overflowing. */
+	return min_t(u64, ns, 1ULL << 62);
+}
+
 static enum hrtimer_restart lapic_timer_fired(struct hrtimer *t)
 {
 	struct nhv_lapic *a = container_of(t, struct nhv_lapic, timer);
 	struct nhv_vcpu *v = container_of(a, struct nhv_vcpu, lapic);
 	u32 lvt = lapic_timer_lvt(a);
+	u64 deadline, now;
 
+	/*
+	 * The deadline is in TSC ticks and the hrtimer in L1's clock, which
+	 * may run a little ahead of the TSC: an interrupt before the TSC
+	 * reaches the deadline (SDM 11.5.4.1) would find the guest's timer
+	 * not yet due and make it arm again for the rest, so wait the rest,
+	 * once: a TSC behind on this CPU (L1's TSCs out of sync) cannot hold
+	 * the interrupt back for long.
+	 */
+	if ((lvt & LVT_TIMER_MODE) == LVT_DEADLINE && !a->deadline_waited) {
+		deadline = READ_ONCE(a->tsc_deadline);
+		now = rdtsc();
+		if (deadline > now && tsc_khz) {
+			a->deadline_waited = true;
+			hrtimer_forward_now(t, ns_to_ktime(lapic_tsc_ns(deadline, now)));
+			return HRTIMER_RESTART;
+		}
+	}
 	if (!(lvt & LVT_MASKED)) {
 		set_bit(lvt & 0xff, a->irr);
 		nhv_vcpu_kick(v);
@@ -150,17 +183,14 @@ static void lapic_timer_start_count(struct nhv_lapic *a)
 /* IA32_TSC_DEADLINE written in TSC-deadline mode; 0 disarms (SDM 11.5.4.1). */
 static void lapic_timer_start_deadline(struct nhv_lapic *a, u64 deadline)
 {
-	u64 now, ns;
+	u64 ns;
 
 	lapic_timer_stop(a);
 	WRITE_ONCE(a->tsc_deadline, deadline);
 	if (!deadline)
 		return;
-	now = rdtsc();
-	ns = deadline > now && tsc_khz ?
-	     mul_u64_u32_div(deadline - now, 1000000, tsc_khz) : 0;
-	/* Beyond ~146 years is never: keep ktime from overflowing. */
-	ns = min_t(u64, ns, 1ULL << 62);
+	a->deadline_waited = false;
+	ns = lapic_tsc_ns(deadline, rdtsc());
 	hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns), HRTIMER_MODE_ABS_HARD);
 }
 

@@ -194,6 +194,7 @@ struct nhv_lapic {
 	u32 lvt[6];			/* timer, thermal, perf, LINT0, LINT1, error */
 	u32 tmict, tdcr;
 	u64 tsc_deadline;
+	bool deadline_waited;		/* the timer waited once for the TSC (lapic.c) */
 	u64 period_ns;			/* periodic mode: the (clamped) period */
 	DECLARE_BITMAP(irr, 256);	/* set atomically from any context */
 	DECLARE_BITMAP(isr, 256);
