@@ -4,8 +4,9 @@
  * run the vCPUs, and wait in one poll loop for the VM's events, signals
  * (SIGTERM = ACPI power button), the console, the control socket and the
  * time limit.  Exit status: 0 powered off, (v << 1) | 1 isa-debug-exit,
- * 2 usage/config/load error, 124 time-out, 125 stopped for a fault,
- * 137 killed through the control socket.
+ * 2 usage/config/load error, 124 time-out, 125 stopped for a fault (or,
+ * with --no-reboot, for the guest's own reset), 137 killed through the
+ * control socket.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,7 @@ struct boot_opts {
 	char *sets[MAX_SETS];
 	size_t nsets;
 	int console;
+	int no_reboot;		/* a guest reset ends the run (a throwaway guest's panic) */
 	double timeout;
 };
 
@@ -49,7 +51,7 @@ static int usage(const char *why)
 		fprintf(stderr, "nhv-vm boot: %s\n", why);
 	fputs("usage: nhv-vm boot --vmx FILE [--set KEY=VALUE]... [--accel nhv|kvm]\n"
 	      "                   [--serial-log FILE] [--control SOCKET] [--console]\n"
-	      "                   [--timeout SECONDS] [--name NAME]\n", stderr);
+	      "                   [--timeout SECONDS] [--name NAME] [--no-reboot]\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -62,6 +64,10 @@ static int parse_args(struct boot_opts *o, int argc, char **argv)
 
 		if (!strcmp(a, "--console")) {
 			o->console = 1;
+			continue;
+		}
+		if (!strcmp(a, "--no-reboot")) {
+			o->no_reboot = 1;
 			continue;
 		}
 		if (!v) {
@@ -338,6 +344,11 @@ static int main_loop(struct vm *vm, struct images *im, const struct boot_opts *o
 		vcpu_join_all_stop(vm);
 		switch (ev) {
 		case VM_EV_RESET:
+			if (o->no_reboot) {
+				fprintf(stderr, "nhv-vm: %s: the guest reset itself (a kernel panic with "
+					"panic=-1 does); --no-reboot: stopped\n", vm->name);
+				return EXIT_STOPPED;
+			}
 			if (reset_machine(vm, im, why, sizeof(why))) {
 				fprintf(stderr, "nhv-vm: %s: reset failed: %s\n", vm->name, why);
 				return EXIT_STOPPED;

@@ -7,7 +7,9 @@
  * (nhv.exec=, images/l2/init) and this prints its stdout and stderr and
  * exits with its status.  Without: the guest's console on this terminal,
  * and nhv-vm boot's exit status (a multiboot kernel's isa-debug-exit
- * status (value << 1) | 1, as under QEMU).
+ * status (value << 1) | 1, as under QEMU).  A guest that resets while
+ * COMMAND runs (a kernel panic, with the default image's panic=-1) ends the
+ * run (nhv-vm boot --no-reboot, status 125) instead of running it again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -210,6 +212,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "nhv vm run: cannot run %s boot: %s\n", exe, strerror(errno));
 		return 1;
 	}
+	/* A guest that resets (a panic: panic=-1) would run COMMAND again. */
+	bootv[b++] = "--no-reboot";
 	bootv[b] = NULL;
 	execproto_init(&p);
 	status = run_exec(bootv, &p, verbose);
@@ -227,6 +231,9 @@ int cmd_run(int argc, char **argv)
 	default:
 		if (status == 124)
 			fprintf(stderr, "nhv vm run: COMMAND did not finish within %s s\n", timeout);
+		else if (status == 125)
+			fprintf(stderr, "nhv vm run: the VM stopped before COMMAND's status came "
+				"(--verbose shows the guest's console)\n");
 		else if (status == 0)
 			fprintf(stderr, "nhv vm run: the guest powered off without reporting COMMAND's "
 				"status (is %s's initrd nhv's L2 image? --verbose shows its console)\n", vmx);
