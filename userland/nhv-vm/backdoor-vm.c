@@ -139,6 +139,23 @@ static uint8_t host_hypercall(void)
 	return host_vendor() == CPUID_AMD ? NHV_BACKDOOR_VMMCALL : NHV_BACKDOOR_VMCALL;
 }
 
+/* KVM answers the pseudo counters per kvm.ko, not per VM: say what this VM gets. */
+static void warn_kvm_pseudo_perfctr(const struct vm *vm)
+{
+	char v = '?';
+	FILE *f = fopen("/sys/module/kvm/parameters/enable_vmware_backdoor", "r");
+
+	if (f) {
+		if (fscanf(f, " %c", &v) != 1)
+			v = '?';
+		fclose(f);
+	}
+	fprintf(stderr, "nhv-vm: %s: monitor_control.pseudo_perfctr = TRUE is not applied on KVM: "
+		"kvm.ko answers RDPMC 0x10000-0x10002 for every VM or for none, by its parameter "
+		"enable_vmware_backdoor (%s here)\n", vm->name,
+		v == 'Y' ? "Y: answered" : v == 'N' ? "N: #GP" : "unknown");
+}
+
 int vm_backdoor_enable(struct vm *vm, char *why, size_t whylen)
 {
 	const struct vm_config *c = vm->cfg;
@@ -149,6 +166,8 @@ int vm_backdoor_enable(struct vm *vm, char *why, size_t whylen)
 		return 0;
 	if (!vm->accel->set_backdoor) {
 		vm->backdoor->hypercall = 0;
+		if (c->pseudo_perfctr)
+			warn_kvm_pseudo_perfctr(vm);
 		return 0;
 	}
 	flags = NHV_BACKDOOR_PORTS | NHV_BACKDOOR_HYPERCALL |
