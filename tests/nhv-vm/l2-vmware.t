@@ -33,7 +33,7 @@
 . tests/lib/vm.sh
 
 B=${NHV_BUILD:-build}
-echo "1..19"
+echo "1..20"
 if [ ! -f "$NHV_ISO" ] || [ ! -f "$B/tests/guests/bdoor.elf" ] || [ ! -f "$B/tests/guests/cpl3.elf" ] ||
    [ ! -f "$B/tests/guests/perfctr.elf" ] || [ ! -f "$B/tests/guests/idle.elf" ]; then
 	echo "Bail out! needs $NHV_ISO and the bdoor test guest (make iso tests)"
@@ -235,9 +235,20 @@ cpl3_ok "$out"
 t $? 18 "cpl3 guest on --accel kvm: GETVERSION from CPL 3 answered; with restrict_backdoor, #GP(0) on the IN"
 [ $? = 0 ] || show "$out"
 
+# A forced stop of a KVM guest logs each vCPU's state (accel-kvm.c): what a
+# frozen guest was doing.
+out=$(vm_sh 'cd /tmp/g && printf "displayName = \"idlekvm\"\nmemsize = \"64\"\nnhv.kernel = \"idle.elf\"\nnhv.accel = \"kvm\"\n" > idlekvm.vmx &&
+	nhv vm define idlekvm.vmx >/dev/null && nhv vm start idlekvm >/dev/null &&
+	for i in $(seq 60); do nhv vm log idlekvm | grep -q "idle: ready" && break; sleep 1; done;
+	nhv vm stop idlekvm --force; echo rc=$?; grep -h "at the stop" /run/nhv/vms/idlekvm/vmm.log; nhv vm rm idlekvm' 200)
+printf '%s\n' "$out" | grep -qx 'rc=0' &&
+	printf '%s\n' "$out" | grep -q '^nhv-vm: vCPU 0 at the stop: rip=0x[0-9a-f]* rflags=0x[0-9a-f]* IF=1 mp_state=halted'
+t $? 19 "nhv vm stop --force of a KVM guest logs its vCPU's state (the idle guest: halted, IF=1)"
+[ $? = 0 ] || show "$out"
+
 out=$(vm_sh 'dmesg | grep -E "BUG:|Oops|WARNING: CPU|general protection"' 30)
 [ -z "$out" ]
-t $? 19 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
+t $? 20 "no BUG:, Oops, WARNING: CPU or general protection in L1's kernel log after the KVM runs" || show "$out"
 
 vm_qmp '{"execute":"quit"}' >/dev/null 2>&1 || true
 vm_wait_exit 60 >/dev/null 2>&1 || true

@@ -220,7 +220,8 @@ static int lapic_highest(const struct kvm_lapic_state *l, unsigned int base)
 }
 
 /*
- * A VM killed at its --timeout: one line per vCPU of what it was doing, so
+ * A VM killed at its --timeout or by `nhv vm stop --force` (control.c):
+ * one line per vCPU of what it was doing, so
  * a frozen guest tells a halt with interrupts on and a vector pending in
  * its APIC (an interrupt lost) from a loop.  RFLAGS.IF is bit 9 (SDM vol. 1
  * 3.4.3); mp_state HALTED is KVM's (api.rst, KVM_GET_MP_STATE).

@@ -187,6 +187,8 @@ static int command(struct control *c, struct client *cl, const char *line)
 		reply(cl, "ok\n");
 	} else if (!strcmp(line, "kill")) {
 		reply(cl, "ok\n");
+		/* A forced stop is often of a frozen guest: its vCPUs' state to the log. */
+		c->vm->dump_on_stop = 1;
 		vm_set_event(c->vm, VM_EV_KILL, 137, "killed through the control socket");
 	} else if (!strcmp(line, "console")) {
 		reply(cl, "ok\n");

@@ -151,7 +151,7 @@ struct vm {
 	int exit_status;
 	char stop_reason[256];
 	volatile int stopping;		/* vCPU threads leave their loops */
-	volatile int dump_on_stop;	/* ...and log their state (the --timeout kill; accel-kvm.c) */
+	volatile int dump_on_stop;	/* ...and log their state (--timeout, stop --force; accel-kvm.c) */
 	unsigned int resets;
 	double started;			/* CLOCK_MONOTONIC seconds at the first start */
 	/* Start-up (CLOCK_MONOTONIC s): process start, kernel files read, backend
