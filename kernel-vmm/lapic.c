@@ -108,7 +108,8 @@ static u32 lapic_timer_lvt(struct nhv_lapic *a)
 
 /*
  * Nanoseconds until the TSC reaches @deadline, rounded up: a timer set for
- * this long does not end before the deadline through rounding.
+ * this long does not end before the deadline through rounding.  0 when it
+ * is reached (or the TSC rate is unknown).
  */
 static u64 lapic_tsc_ns(u64 deadline, u64 now)
 {
@@ -126,7 +127,7 @@ static enum hrtimer_restart lapic_timer_fired(struct hrtimer *t)
 	struct nhv_lapic *a = container_of(t, struct nhv_lapic, timer);
 	struct nhv_vcpu *v = container_of(a, struct nhv_vcpu, lapic);
 	u32 lvt = lapic_timer_lvt(a);
-	u64 deadline, now;
+	u64 rest;
 
 	/*
 	 * The deadline is in TSC ticks and the hrtimer in L1's clock, which
@@ -137,11 +138,10 @@ static enum hrtimer_restart lapic_timer_fired(struct hrtimer *t)
 	 * the interrupt back for long.
 	 */
 	if ((lvt & LVT_TIMER_MODE) == LVT_DEADLINE && !a->deadline_waited) {
-		deadline = READ_ONCE(a->tsc_deadline);
-		now = rdtsc();
-		if (deadline > now && tsc_khz) {
+		rest = lapic_tsc_ns(READ_ONCE(a->tsc_deadline), rdtsc());
+		if (rest) {
 			a->deadline_waited = true;
-			hrtimer_forward_now(t, ns_to_ktime(lapic_tsc_ns(deadline, now)));
+			hrtimer_forward_now(t, ns_to_ktime(rest));
 			return HRTIMER_RESTART;
 		}
 	}
